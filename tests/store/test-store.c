@@ -363,6 +363,83 @@ test_migrate_from_v1 (Fixture       *fixture,
   g_assert_cmpint (duration, ==, 60000);
 }
 
+/* SQLite reads its options from a URI: no character of a file name may
+ * be taken for one. */
+static void
+test_odd_file_name (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrStore) store = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "my library?mode=ro#1%20.db", NULL);
+  g_autofree char *value = NULL;
+
+  store = sr_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sr_store_set_value (store, "k", "v", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  store = sr_store_open (path, &error);
+  g_assert_no_error (error);
+  value = sr_store_get_value (store, "k", &error);
+  g_assert_cmpstr (value, ==, "v");
+  g_clear_object (&store);
+  g_unlink (path);
+}
+
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (from, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (to, contents, length, &error);
+  g_assert_no_error (error);
+}
+
+/* After a crash the newest commits live only in the -wal file beside the
+ * database: the check at open must read them, and nothing may be lost. */
+static void
+test_after_crash (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrStore) store = NULL;
+  g_autoptr(SrStore) recovered = NULL;
+  g_autofree char *crashed = g_build_filename (fixture->dir, "crashed.db", NULL);
+  g_autofree char *crashed_wal = g_strconcat (crashed, "-wal", NULL);
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autofree char *value = NULL;
+  gint64 position = -1, duration = -1;
+
+  store = sr_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sr_store_set_value (store, "network", "devnet", &error));
+  g_assert_true (sr_store_save_position (store, "title-a", 7000, 8000, &error));
+  g_assert_no_error (error);
+
+  /* A snapshot of the files while the store is still open is what a
+   * power cut leaves behind. */
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  copy_file (fixture->path, crashed);
+  copy_file (wal, crashed_wal);
+
+  recovered = sr_store_open (crashed, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sr_store_get_schema_version (recovered), ==, sr_store_get_latest_schema_version ());
+  value = sr_store_get_value (recovered, "network", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "devnet");
+  g_assert_true (sr_store_lookup_position (recovered, "title-a", &position, &duration, &error));
+  g_assert_cmpint (position, ==, 7000);
+}
+
 typedef struct {
   GMainLoop *loop;
   GThread *main_thread;
@@ -561,7 +638,17 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_autofree char *data_home = g_dir_make_tmp ("seedreel-store-data-XXXXXX", NULL);
+  g_autofree char *seedreel_dir = NULL;
+  int status;
+
+  /* Our own XDG_DATA_HOME rather than G_TEST_OPTION_ISOLATE_DIRS, whose
+   * per-test copies of the XDG paths GLib never frees (noise under valgrind). */
+  g_assert_nonnull (data_home);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  seedreel_dir = g_build_filename (data_home, "seedreel", NULL);
+
+  g_test_init (&argc, &argv, NULL);
 
 #define ADD(name, func) g_test_add ("/store/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("fresh", test_fresh);
@@ -571,10 +658,17 @@ main (int   argc,
   ADD ("not-a-database", test_not_a_database);
   ADD ("too-new", test_too_new);
   ADD ("migrate-from-v1", test_migrate_from_v1);
+  ADD ("odd-file-name", test_odd_file_name);
+  ADD ("after-crash", test_after_crash);
   ADD ("async", test_async);
   ADD ("threads", test_threads);
 #undef ADD
   g_test_add_func ("/store/default-path", test_default_path);
 
-  return g_test_run ();
+  status = g_test_run ();
+
+  g_rmdir (seedreel_dir);
+  g_rmdir (data_home);
+
+  return status;
 }
