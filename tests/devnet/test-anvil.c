@@ -33,6 +33,29 @@ call_string (SrAnvil    *anvil,
   return g_strdup (json_node_get_string (result));
 }
 
+/* anvil's automine can answer eth_sendTransaction before the block is in. */
+static void
+wait_for_receipt (SrAnvil    *anvil,
+                  const char *tx_hash)
+{
+  g_autofree char *params = g_strdup_printf ("[\"%s\"]", tx_hash);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) receipt = NULL;
+
+      receipt = sr_anvil_call (anvil, "eth_getTransactionReceipt", params, &error);
+      g_assert_no_error (error);
+      if (receipt != NULL && JSON_NODE_HOLDS_OBJECT (receipt))
+        return;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("no receipt for %s after 10 s", tx_hash);
+      g_usleep (10 * 1000);
+    }
+}
+
 /* Dead means gone or a zombie waiting for someone else's reaping. */
 static gboolean
 process_is_dead (GPid pid)
@@ -136,6 +159,7 @@ test_anvil_two_at_once (void)
                            &error);
   g_assert_no_error (error);
   g_assert_nonnull (tx_hash);
+  wait_for_receipt (first, json_node_get_string (tx_hash));
 
   first_nonce = call_string (first, "eth_getTransactionCount",
                              "[\"" SR_ANVIL_ACCOUNT0_ADDRESS "\", \"latest\"]");

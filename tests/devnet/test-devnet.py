@@ -163,18 +163,22 @@ def test_background_stop_keeps_chain(tmp):
 
 
 def read_until(stream, wanted, seconds):
+    """Waits for a line on a pipe; raw reads, since select() cannot see
+    what a buffered reader has already pulled in."""
     deadline = time.monotonic() + seconds
-    seen = []
+    fd = stream.fileno()
+    seen = b""
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([stream], [], [], 0.1)
-        if ready:
-            line = stream.readline()
-            if not line:
-                break
-            seen.append(line)
-            if line.strip() == wanted:
-                return
-    raise AssertionError(f"never printed {wanted}; got: {''.join(seen)[-2000:]}")
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if not ready:
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        seen += chunk
+        if wanted.encode() in seen.splitlines():
+            return
+    raise AssertionError(f"never printed {wanted}; got: {seen[-2000:]!r}")
 
 
 def test_foreground_ctrl_c(tmp):
@@ -182,11 +186,16 @@ def test_foreground_ctrl_c(tmp):
     devnet = Devnet(tmp)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    errors = open(os.path.join(tmp, "devnet.stderr"), "w+")
     proc = subprocess.Popen([DEVNET, "--port", str(port)], env=devnet.env,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=errors,
+                            start_new_session=True)
     try:
-        read_until(proc.stdout, url, 60)
+        try:
+            read_until(proc.stdout, url, 60)
+        except AssertionError:
+            errors.seek(0)
+            raise AssertionError(f"tools/devnet said: {errors.read()}")
         pid = devnet.pid()
         assert pid is not None, "no pid file in the foreground"
         send_one_ether(url)
@@ -203,6 +212,7 @@ def test_foreground_ctrl_c(tmp):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         proc.stdout.close()
+        errors.close()
 
     url = start_background(devnet, port)
     assert nonce(url) == 2, "the chain was not saved on Ctrl-C"
