@@ -62,8 +62,13 @@ def free_port():
         return s.getsockname()[1]
 
 
+# Loopback chains: keep any http_proxy in the environment out of cast's way.
+CAST_ENV = dict(os.environ, NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+
+
 def cast(*args):
-    out = subprocess.run([CAST, *args], capture_output=True, text=True, timeout=30)
+    out = subprocess.run([CAST, *args], env=CAST_ENV, capture_output=True,
+                         text=True, timeout=30)
     assert out.returncode == 0, f"cast {' '.join(args)} failed: {out.stderr}"
     return out.stdout.strip()
 
