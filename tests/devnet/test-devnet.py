@@ -223,6 +223,20 @@ def test_foreground_ctrl_c(tmp):
     assert nonce(url) == 2, "the chain was not saved on Ctrl-C"
     stop(devnet, port)
 
+    # --stop from another terminal ends a foreground devnet cleanly too.
+    proc = subprocess.Popen([DEVNET, "--port", str(port)], env=devnet.env,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        read_until(proc.stdout, url, 60)
+        stop(devnet, port)
+        assert proc.wait(timeout=30) == 0, f"exited {proc.returncode} after --stop"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        proc.stdout.close()
+
     url = start_background(devnet, port, "--reset")
     assert nonce(url) == 0, "--reset kept the old chain"
     stop(devnet, port)
