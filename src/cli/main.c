@@ -1,0 +1,41 @@
+/* main.c: seedreel-cli, every Seedreel flow from the command line. Each
+ * group of subcommands lives in its own file. */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sr-cli-torrent.h"
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "%s\n", _("Usage: seedreel-cli COMMAND [ARGS…]"));
+  fprintf (out, "\n%s\n", _("Commands:"));
+  fprintf (out, "  torrent create|info|seed|get|stream   %s\n",
+           _("Create, inspect, seed, download and stream torrents"));
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? 2 : 0;
+    }
+  if (strcmp (argv[1], "torrent") == 0)
+    return sr_cli_torrent_main (argc - 1, argv + 1);
+
+  fprintf (stderr, _("Unknown command “%s”\n"), argv[1]);
+  usage (stderr);
+  return 2;
+}
