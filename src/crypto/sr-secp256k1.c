@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "sr-crypto-error.h"
+#include "sr-crypto-private.h"
 #include "sr-secp256k1.h"
 
 /* A context is immutable once created and randomised, so one for the whole
@@ -24,8 +25,7 @@ get_context (void)
       secp256k1_context *c = secp256k1_context_create (SECP256K1_CONTEXT_NONE);
 
       /* Blinding against side channels; needs libsodium's CSPRNG. */
-      if (sodium_init () < 0)
-        g_error ("libsodium could not be initialised");
+      _sr_crypto_ensure_sodium ();
       randombytes_buf (seed, sizeof seed);
       if (!secp256k1_context_randomize (c, seed))
         g_error ("secp256k1 context randomisation failed");
