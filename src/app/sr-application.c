@@ -1,0 +1,190 @@
+/* sr-application.c — application-wide actions, single instance, opening
+ * seedreel:// and magnet: links handed over by the desktop. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sr-application.h"
+#include "sr-preferences-window.h"
+#include "sr-window.h"
+
+struct _SrApplication
+{
+  AdwApplication    parent_instance;
+
+  /* Owned References */
+  GSettings        *settings;
+  GSettings        *network_settings;
+  SrNetworkProfile *network_profile;
+};
+
+G_DEFINE_FINAL_TYPE (SrApplication, sr_application, ADW_TYPE_APPLICATION)
+
+SrApplication *
+sr_application_new (void)
+{
+  return g_object_new (SR_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", RESOURCE_PREFIX,
+                       NULL);
+}
+
+GSettings *
+sr_application_get_settings (SrApplication *self)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+SrNetworkProfile *
+sr_application_get_network_profile (SrApplication *self)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+  return self->network_profile;
+}
+
+static SrWindow *
+sr_application_ensure_window (SrApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (sr_window_new (self));
+
+  return SR_WINDOW (window);
+}
+
+static void
+sr_application_activate (GApplication *app)
+{
+  SrWindow *window = sr_application_ensure_window (SR_APPLICATION (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+sr_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  SrWindow *window = sr_application_ensure_window (SR_APPLICATION (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+
+      sr_window_open_uri (window, uri);
+    }
+}
+
+static void
+sr_application_startup (GApplication *app)
+{
+  SrApplication *self = SR_APPLICATION (app);
+
+  G_APPLICATION_CLASS (sr_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new (APP_ID);
+  self->network_settings = g_settings_get_child (self->settings, "network");
+  self->network_profile = sr_network_profile_new_from_settings (self->network_settings);
+
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+sr_application_shutdown (GApplication *app)
+{
+  SrApplication *self = SR_APPLICATION (app);
+
+  g_clear_object (&self->network_profile);
+  g_clear_object (&self->network_settings);
+  g_clear_object (&self->settings);
+
+  G_APPLICATION_CLASS (sr_application_parent_class)->shutdown (app);
+}
+
+static void
+sr_application_quit_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  SrApplication *self = user_data;
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* Close windows first so each saves its state; quit follows. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+sr_application_about_action (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  SrApplication *self = user_data;
+  static const char *developers[] = { "Seedreel contributors", NULL };
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  adw_show_about_window (window,
+                         "application-name", _("Seedreel"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("Seedreel contributors"),
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Watch, seed and publish videos with no central server"),
+                         "website", "https://seedreel.org",
+                         "issue-url", "https://seedreel.org/issues",
+                         "developers", developers,
+                         "copyright", "© 2026 Seedreel contributors",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+sr_application_preferences_action (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data)
+{
+  SrApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  SrPreferencesWindow *prefs = sr_preferences_window_new (self->network_settings);
+
+  if (window != NULL)
+    gtk_window_set_transient_for (GTK_WINDOW (prefs), window);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", sr_application_quit_action },
+  { "about", sr_application_about_action },
+  { "preferences", sr_application_preferences_action },
+};
+
+static void
+sr_application_class_init (SrApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = sr_application_activate;
+  app_class->open = sr_application_open;
+  app_class->startup = sr_application_startup;
+  app_class->shutdown = sr_application_shutdown;
+}
+
+static void
+sr_application_init (SrApplication *self)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *prefs_accels[] = { "<Control>comma", NULL };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+}

@@ -1,0 +1,37 @@
+/* sr-library-page.c — the Library page. Until its content exists it shows an
+ * empty state saying what will appear here. */
+#include "config.h"
+
+#include "sr-library-page.h"
+
+struct _SrLibraryPage
+{
+  AdwBin parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (SrLibraryPage, sr_library_page, ADW_TYPE_BIN)
+
+static void
+sr_library_page_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), SR_TYPE_LIBRARY_PAGE);
+
+  G_OBJECT_CLASS (sr_library_page_parent_class)->dispose (object);
+}
+
+static void
+sr_library_page_class_init (SrLibraryPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sr_library_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/sr-library-page.ui");
+}
+
+static void
+sr_library_page_init (SrLibraryPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
