@@ -41,10 +41,10 @@ def has_translatable_strings(root, path):
     name = os.path.basename(path)
     if name.endswith(('.desktop.in', '.metainfo.xml.in', '.appdata.xml.in')):
         return True
-    if name.endswith(('.c', '.h', '.ui', '.gschema.xml')):
+    if name.endswith(('.c', '.h', '.cpp', '.hpp', '.ui', '.gschema.xml')):
         with open(os.path.join(root, path), encoding='utf-8', errors='replace') as f:
             text = f.read()
-        if name.endswith(('.c', '.h')):
+        if name.endswith(('.c', '.h', '.cpp', '.hpp')):
             return C_MARK_RE.search(text) is not None
         if name.endswith('.ui'):
             return UI_MARK_RE.search(text) is not None
