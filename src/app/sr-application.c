@@ -4,6 +4,8 @@
 
 #include <glib/gi18n.h>
 
+#include "store/sr-store.h"
+
 #include "sr-application.h"
 #include "sr-preferences-window.h"
 #include "sr-window.h"
@@ -16,6 +18,8 @@ struct _SrApplication
   GSettings        *settings;
   GSettings        *network_settings;
   SrNetworkProfile *network_profile;
+  SrStore          *store;
+  GCancellable     *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (SrApplication, sr_application, ADW_TYPE_APPLICATION)
@@ -42,6 +46,43 @@ sr_application_get_network_profile (SrApplication *self)
 {
   g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
   return self->network_profile;
+}
+
+/* Returns NULL until the database has been opened, or when it could not be. */
+SrStore *
+sr_application_get_store (SrApplication *self)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+  return self->store;
+}
+
+static void
+sr_application_store_opened (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(SrApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrStore) store = sr_store_open_finish (result, &error);
+  GtkWindow *window;
+  AdwMessageDialog *dialog;
+
+  if (store != NULL)
+    {
+      self->store = g_steal_pointer (&store);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_warning ("Could not open the library database: %s", error->message);
+
+  /* The message names the file and what to do; nothing was changed on disk. */
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Cannot Open Your Library"), error->message));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static SrWindow *
@@ -85,6 +126,7 @@ static void
 sr_application_startup (GApplication *app)
 {
   SrApplication *self = SR_APPLICATION (app);
+  g_autofree char *store_path = NULL;
 
   G_APPLICATION_CLASS (sr_application_parent_class)->startup (app);
 
@@ -93,6 +135,11 @@ sr_application_startup (GApplication *app)
   self->network_profile = sr_network_profile_new_from_settings (self->network_settings);
 
   gtk_window_set_default_icon_name (APP_ID);
+
+  store_path = sr_store_default_path ();
+  self->cancellable = g_cancellable_new ();
+  sr_store_open_async (store_path, self->cancellable,
+                       sr_application_store_opened, g_object_ref (self));
 }
 
 static void
@@ -100,6 +147,9 @@ sr_application_shutdown (GApplication *app)
 {
   SrApplication *self = SR_APPLICATION (app);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->store);
   g_clear_object (&self->network_profile);
   g_clear_object (&self->network_settings);
   g_clear_object (&self->settings);

@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "chain/sr-network-profile.h"
+#include "store/sr-store.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,6 @@ G_DECLARE_FINAL_TYPE (SrApplication, sr_application, SR, APPLICATION, AdwApplica
 SrApplication    *sr_application_new                 (void);
 GSettings        *sr_application_get_settings        (SrApplication *self);
 SrNetworkProfile *sr_application_get_network_profile (SrApplication *self);
+SrStore          *sr_application_get_store           (SrApplication *self);
 
 G_END_DECLS
