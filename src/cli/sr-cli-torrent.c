@@ -525,7 +525,6 @@ cmd_stream (int argc, char **argv)
   if (opt_output == NULL)
     opt_output = g_build_filename (g_get_user_cache_dir (), "seedreel", "stream", NULL);
 
-  signal (SIGPIPE, SIG_IGN);
   if (!open_session (&cli, &error)
       || !add_torrent (&cli, argv[1], opt_output, SR_TORRENT_ADD_SEQUENTIAL, &error))
     {

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <glib-unix.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ struct _SrTorrentSession
   guint status_timer;
   guint resume_timer;
   GMainContext *context;
+  GSettings *settings;           /* when built from GSettings: followed live */
 
   GHashTable *torrents;          /* torrent id → SrTorrent (owned) */
   char *state_dir;
@@ -70,6 +72,15 @@ sr_torrent_session_options_init_loopback (SrTorrentSessionOptions *options)
   options->listen_interfaces = "127.0.0.1:0";
   options->allow_multiple_connections_per_ip = TRUE;
   options->tick_interval_ms = 100;
+}
+
+static char *
+default_download_dir (void)
+{
+  const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
+
+  return videos != NULL ? g_build_filename (videos, "Seedreel", NULL)
+                        : g_build_filename (g_get_home_dir (), "Videos", "Seedreel", NULL);
 }
 
 static void
@@ -327,11 +338,7 @@ sr_torrent_session_new (const SrTorrentSessionOptions *options, GError **error)
   if (options->download_dir != NULL)
     self->download_dir = g_strdup (options->download_dir);
   else
-    {
-      const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
-      self->download_dir = videos != NULL ? g_build_filename (videos, "Seedreel", NULL)
-                                          : g_build_filename (g_get_home_dir (), "Videos", "Seedreel", NULL);
-    }
+    self->download_dir = default_download_dir ();
 
   if (self->state_dir != NULL && !setup_state_dir (self, error))
     return NULL;
@@ -374,32 +381,71 @@ sr_torrent_session_new (const SrTorrentSessionOptions *options, GError **error)
   return g_steal_pointer (&self);
 }
 
+static void
+options_from_settings (SrTorrentSessionOptions *o, GSettings *settings,
+                       char **listen, char **folder)
+{
+  int port = g_settings_get_int (settings, "listen-port");
+
+  *listen = g_strdup_printf ("0.0.0.0:%d,[::]:%d", port, port);
+  *folder = g_settings_get_string (settings, "download-folder");
+
+  memset (o, 0, sizeof *o);
+  o->listen_interfaces = *listen;
+  o->download_dir = (*folder)[0] != '\0' ? *folder : NULL;
+  o->enable_dht = g_settings_get_boolean (settings, "enable-dht");
+  o->enable_lsd = g_settings_get_boolean (settings, "enable-lsd");
+  o->enable_upnp = g_settings_get_boolean (settings, "enable-upnp");
+  o->enable_natpmp = g_settings_get_boolean (settings, "enable-natpmp");
+  o->enable_utp = TRUE;
+  o->download_rate_limit = g_settings_get_int (settings, "download-rate-limit") * 1024;
+  o->upload_rate_limit = g_settings_get_int (settings, "upload-rate-limit") * 1024;
+  o->max_connections = g_settings_get_int (settings, "max-connections");
+}
+
+static void
+on_settings_changed (GSettings *settings, const char *key, gpointer user_data)
+{
+  SrTorrentSession *self = user_data;
+  SrTorrentSessionOptions o;
+  g_autofree char *listen = NULL;
+  g_autofree char *folder = NULL;
+  SrLtSettings lt_settings;
+  SrLtError err;
+
+  if (self->lt == NULL)
+    return;
+  options_from_settings (&o, settings, &listen, &folder);
+  if (g_strcmp0 (key, "download-folder") == 0)
+    {
+      /* New torrents only: existing ones stay where their data is. */
+      g_free (self->download_dir);
+      self->download_dir = o.download_dir != NULL ? g_strdup (o.download_dir) : default_download_dir ();
+      return;
+    }
+  fill_lt_settings (&lt_settings, &o);
+  if (!sr_lt_session_apply_settings (self->lt, &lt_settings, &err))
+    g_warning ("Could not apply the torrent settings: %s", err.message);
+}
+
 SrTorrentSession *
 sr_torrent_session_new_from_settings (GSettings *settings, const char *state_dir, GError **error)
 {
-  SrTorrentSessionOptions o = { 0 };
+  SrTorrentSessionOptions o;
   g_autofree char *listen = NULL;
   g_autofree char *folder = NULL;
-  int port;
+  SrTorrentSession *self;
 
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
-  port = g_settings_get_int (settings, "listen-port");
-  listen = g_strdup_printf ("0.0.0.0:%d,[::]:%d", port, port);
-  folder = g_settings_get_string (settings, "download-folder");
-
-  o.listen_interfaces = listen;
+  options_from_settings (&o, settings, &listen, &folder);
   o.state_dir = state_dir;
-  o.download_dir = folder[0] != '\0' ? folder : NULL;
-  o.enable_dht = g_settings_get_boolean (settings, "enable-dht");
-  o.enable_lsd = g_settings_get_boolean (settings, "enable-lsd");
-  o.enable_upnp = g_settings_get_boolean (settings, "enable-upnp");
-  o.enable_natpmp = g_settings_get_boolean (settings, "enable-natpmp");
-  o.enable_utp = TRUE;
-  o.download_rate_limit = g_settings_get_int (settings, "download-rate-limit") * 1024;
-  o.upload_rate_limit = g_settings_get_int (settings, "upload-rate-limit") * 1024;
-  o.max_connections = g_settings_get_int (settings, "max-connections");
-  return sr_torrent_session_new (&o, error);
+  self = sr_torrent_session_new (&o, error);
+  if (self == NULL)
+    return NULL;
+  self->settings = g_object_ref (settings);
+  g_signal_connect_object (settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
+  return self;
 }
 
 /* ---- adding and removing ---- */
@@ -756,6 +802,9 @@ sr_torrent_session_dispose (GObject *object)
 {
   SrTorrentSession *self = SR_TORRENT_SESSION (object);
 
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
   stop_sources (self);
   detach_all (self);
   g_hash_table_remove_all (self->torrents);

@@ -555,6 +555,42 @@ test_priorities_and_remove (void)
   test_remove_dir (dir);
 }
 
+static void
+test_from_settings (void)
+{
+  g_autofree char *dir = test_make_dir ();
+  g_autofree char *state = g_build_filename (dir, "state", NULL);
+  g_autofree char *other = g_build_filename (dir, "other", NULL);
+  g_autoptr(GSettings) settings = g_settings_new ("org.seedreel.Seedreel.Torrent");
+  g_autoptr(SrTorrentSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *videos = NULL;
+
+  /* The defaults: a folder in the user's videos. */
+  g_assert_cmpstr (g_settings_get_string (settings, "download-folder"), ==, "");
+  g_settings_set_int (settings, "listen-port", 0);
+  g_settings_set_boolean (settings, "enable-dht", FALSE);
+  g_settings_set_boolean (settings, "enable-lsd", FALSE);
+  g_settings_set_boolean (settings, "enable-upnp", FALSE);
+  g_settings_set_boolean (settings, "enable-natpmp", FALSE);
+
+  session = sr_torrent_session_new_from_settings (settings, state, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sr_torrent_session_get_listen_port (session), >, 0);
+  g_assert_true (g_str_has_suffix (sr_torrent_session_get_download_dir (session), "/Seedreel"));
+  g_assert_true (g_file_test (state, G_FILE_TEST_IS_DIR));
+
+  /* Preferences apply while running. */
+  g_settings_set_string (settings, "download-folder", other);
+  g_assert_cmpstr (sr_torrent_session_get_download_dir (session), ==, other);
+  g_settings_set_int (settings, "upload-rate-limit", 100);
+  g_settings_reset (settings, "download-folder");
+  g_assert_true (g_str_has_suffix (sr_torrent_session_get_download_dir (session), "/Seedreel"));
+
+  test_shutdown_session (session);
+  test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -565,5 +601,6 @@ main (int argc, char **argv)
   g_test_add_func ("/torrent/session/three-peer-swarm", test_three_peer_swarm);
   g_test_add_func ("/torrent/session/restart-keeps-progress", test_restart_keeps_progress);
   g_test_add_func ("/torrent/session/priorities-and-remove", test_priorities_and_remove);
+  g_test_add_func ("/torrent/session/from-settings", test_from_settings);
   return g_test_run ();
 }
