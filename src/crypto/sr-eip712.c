@@ -230,11 +230,16 @@ encode_array (JsonObject  *types,
               GError     **error)
 {
   const gchar *open = strrchr (type, '[');
-  g_autofree gchar *element_type = g_strndup (type, open - type);
-  const gchar *size = open + 1;
+  g_autofree gchar *element_type = NULL;
+  const gchar *size;
   JsonArray *array;
   SrKeccak256 ctx;
   guint8 element[32];
+
+  if (open == NULL)
+    return fail (error, _("“%s” is not a valid array type"), type);
+  element_type = g_strndup (type, open - type);
+  size = open + 1;
 
   if (!JSON_NODE_HOLDS_ARRAY (value))
     return fail (error, _("a value of type “%s” must be an array"), type);

@@ -311,6 +311,24 @@ sr_keystore_v3_decrypt (const gchar *json,
       sodium_memzero (private_key, SR_PRIVATE_KEY_LEN);
       return malformed (error, _("it does not hold a valid private key"));
     }
+
+  /* The MAC does not cover the IV, so a damaged IV decrypts to another,
+   * valid-looking key. The address, when the file has one, catches that. */
+  if (json_object_has_member (object, "address"))
+    {
+      g_autoptr(GBytes) expected = hex_member (object, "address", SR_ADDRESS_LEN, error);
+      guint8 address[SR_ADDRESS_LEN];
+
+      if (expected == NULL ||
+          !sr_secp256k1_private_key_address (private_key, address, NULL) ||
+          memcmp (address, g_bytes_get_data (expected, NULL), SR_ADDRESS_LEN) != 0)
+        {
+          sodium_memzero (private_key, SR_PRIVATE_KEY_LEN);
+          if (expected != NULL)
+            malformed (error, _("the key inside does not match its address; the file is damaged"));
+          return FALSE;
+        }
+    }
   return TRUE;
 }
 

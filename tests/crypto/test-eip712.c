@@ -138,6 +138,8 @@ test_rejects (void)
     { "\"paid\":true,", "" },                             /* member missing */
     { "0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "0xbBbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" }, /* bad checksum */
     { "\"primaryType\":\"Order\",", "" },
+    { "\"type\":\"uint16[2][]\"", "\"type\":\"uint16]\"" },    /* bracket without its pair */
+    { "\"type\":\"uint16[2][]\"", "\"type\":\"uint16[x]\"" },
     { "{\"domain\"", "[{\"domain\"" },                    /* not JSON */
   };
 
@@ -154,6 +156,36 @@ test_rejects (void)
       g_assert_true (error->domain == SR_CRYPTO_ERROR);
       g_test_message ("%s → %s", edits[i].to, error->message);
     }
+}
+
+/* Mangled typed data (what a hostile dapp could send) never crashes and
+ * always ends in a digest or a clean error. */
+static void
+test_fuzz (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (99);
+  static const gchar alphabet[] = "{}[]\",:0123456789abcdefx-ntrue \\";
+  guint n_ok = 0, n_err = 0;
+
+  for (guint round = 0; round < 3000; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree gchar *json = g_strdup (vectors[round % 2].json);
+      gsize len = strlen (json);
+      SrEip712Hashes h;
+
+      for (guint k = 0; k < 1 + round % 4; k++)
+        json[g_rand_int_range (rand, 0, len)] = alphabet[g_rand_int_range (rand, 0, sizeof alphabet - 1)];
+      if (sr_eip712_hash_json (json, len, &h, &error))
+        n_ok++;
+      else
+        {
+          g_assert_true (error->domain == SR_CRYPTO_ERROR);
+          n_err++;
+        }
+    }
+  g_test_message ("fuzz: %u hashed, %u rejected", n_ok, n_err);
+  g_assert_cmpuint (n_err, >, 0);
 }
 
 static void
@@ -184,6 +216,7 @@ main (int argc, char **argv)
   g_test_add_func ("/crypto/eip712/mail-example", test_mail_example);
   g_test_add_func ("/crypto/eip712/vectors", test_vectors);
   g_test_add_func ("/crypto/eip712/rejects", test_rejects);
+  g_test_add_func ("/crypto/eip712/fuzz", test_fuzz);
   g_test_add_func ("/crypto/eip191/personal-message", test_personal_message);
 
   return g_test_run ();

@@ -261,6 +261,52 @@ test_decode_rejects (void)
     }
 }
 
+/* Bit-flipped raw transactions decode to something or fail cleanly. */
+static void
+test_decode_fuzz (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  guint n_ok = 0, n_err = 0;
+
+  for (guint round = 0; round < 20000; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) raw = hex_bytes (round % 2 ? eip1559_vectors[1].raw : eip1559_vectors[0].raw);
+      gsize len;
+      g_autofree guint8 *buf = g_bytes_unref_to_data (g_steal_pointer (&raw), &len);
+      g_autoptr(GBytes) mangled = NULL;
+      g_autoptr(SrTx) tx = NULL;
+
+      for (guint k = 0; k < 1 + round % 3; k++)
+        buf[g_rand_int_range (rand, 0, len)] ^= (guint8) (1 << g_rand_int_range (rand, 0, 8));
+      if (round % 7 == 0)
+        len = g_rand_int_range (rand, 0, len);
+      mangled = g_bytes_new (buf, len);
+      tx = sr_tx_decode (mangled, &error);
+      if (tx != NULL)
+        {
+          guint8 sender[20];
+          g_autoptr(GError) recover_error = NULL;
+
+          /* Whatever decodes re-encodes, and recovery fails cleanly or not at all. */
+          g_autoptr(GBytes) again = sr_tx_encode_raw (tx, &error);
+          g_assert_no_error (error);
+          g_assert_nonnull (again);
+          if (!sr_tx_recover_sender (tx, sender, &recover_error))
+            g_assert_true (recover_error->domain == SR_CRYPTO_ERROR);
+          n_ok++;
+        }
+      else
+        {
+          g_assert_true (error->domain == SR_CRYPTO_ERROR);
+          n_err++;
+        }
+    }
+  g_test_message ("fuzz: %u decoded, %u rejected", n_ok, n_err);
+  g_assert_cmpuint (n_ok, >, 0);
+  g_assert_cmpuint (n_err, >, 0);
+}
+
 static void
 test_u256 (void)
 {
@@ -297,6 +343,7 @@ main (int argc, char **argv)
   g_test_add_func ("/crypto/tx/eip155-example", test_eip155_example);
   g_test_add_func ("/crypto/tx/eip1559", test_eip1559);
   g_test_add_func ("/crypto/tx/decode-rejects", test_decode_rejects);
+  g_test_add_func ("/crypto/tx/decode-fuzz", test_decode_fuzz);
 
   return g_test_run ();
 }
