@@ -11,11 +11,10 @@ absorb_block (SrKeccak256  *ctx,
 {
   for (gsize i = 0; i < SR_KECCAK256_RATE / 8; i++)
     {
-      guint64 lane = 0;
+      guint64 lane;
 
-      for (gsize j = 0; j < 8; j++)
-        lane |= (guint64) block[8 * i + j] << (8 * j);
-      ctx->state.a[i] ^= lane;
+      memcpy (&lane, block + 8 * i, 8);
+      ctx->state.a[i] ^= GUINT64_FROM_LE (lane);
     }
   nettle_sha3_permute (&ctx->state);
 }

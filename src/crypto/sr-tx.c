@@ -141,6 +141,13 @@ sr_tx_encode_raw (const SrTx *tx,
                    _("The transaction has not been signed yet"));
       return NULL;
     }
+  /* v = chainId * 2 + 36 must fit in 64 bits. */
+  if (tx->type == SR_TX_TYPE_LEGACY && tx->chain_id > (G_MAXUINT64 - 36) / 2)
+    {
+      g_set_error (error, SR_CRYPTO_ERROR, SR_CRYPTO_ERROR_INVALID_TRANSACTION,
+                   _("The chain id is too large for a legacy transaction"));
+      return NULL;
+    }
   if (tx->type == SR_TX_TYPE_EIP1559)
     g_byte_array_append (out, (const guint8 *) "\x02", 1);
   list = sr_rlp_begin_list (out);

@@ -405,6 +405,26 @@ test_rlp_fuzz (void)
     }
 }
 
+static void
+test_keccak_perf (void)
+{
+  const gsize size = 64 * 1024 * 1024;
+  g_autofree guint8 *buf = g_malloc0 (size);
+  guint8 digest[32];
+  gint64 start;
+  gdouble seconds;
+
+  if (!g_test_perf ())
+    {
+      g_test_skip ("run with -m perf to measure");
+      return;
+    }
+  start = g_get_monotonic_time ();
+  sr_keccak256 (buf, size, digest);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_test_maximized_result (size / seconds / 1e6, "keccak256: %.0f MB/s", size / seconds / 1e6);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -412,6 +432,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/crypto/keccak/vectors", test_keccak_vectors);
   g_test_add_func ("/crypto/keccak/incremental", test_keccak_incremental);
+  g_test_add_func ("/crypto/keccak/perf", test_keccak_perf);
   g_test_add_func ("/crypto/hex/strict", test_hex);
   g_test_add_func ("/crypto/address/eip55", test_address_checksum);
   g_test_add_func ("/crypto/address/rejects", test_address_rejects);

@@ -331,6 +331,36 @@ test_u256 (void)
   g_assert_error (error, SR_CRYPTO_ERROR, SR_CRYPTO_ERROR_INVALID_HEX);
 }
 
+static void
+test_perf (void)
+{
+  guint8 key[32], hash[32], sig[65], addr[20];
+  const guint n = 2000;
+  gint64 start;
+  gdouble sign_s, recover_s;
+
+  if (!g_test_perf ())
+    {
+      g_test_skip ("run with -m perf to measure");
+      return;
+    }
+  hex_fixed (key_4646, key, 32);
+  memset (hash, 0x11, 32);
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    {
+      hash[0] = (guint8) i;
+      g_assert_true (sr_secp256k1_sign (key, hash, sig, NULL));
+    }
+  sign_s = (g_get_monotonic_time () - start) / 1e6;
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    g_assert_true (sr_secp256k1_recover_address (hash, sig, addr, NULL));
+  recover_s = (g_get_monotonic_time () - start) / 1e6;
+  g_test_maximized_result (n / sign_s, "%.0f signatures/s", n / sign_s);
+  g_test_maximized_result (n / recover_s, "%.0f recoveries/s", n / recover_s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -344,6 +374,7 @@ main (int argc, char **argv)
   g_test_add_func ("/crypto/tx/eip1559", test_eip1559);
   g_test_add_func ("/crypto/tx/decode-rejects", test_decode_rejects);
   g_test_add_func ("/crypto/tx/decode-fuzz", test_decode_fuzz);
+  g_test_add_func ("/crypto/secp256k1/perf", test_perf);
 
   return g_test_run ();
 }
