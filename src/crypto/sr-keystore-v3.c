@@ -434,10 +434,13 @@ sr_keystore_v3_encrypt (const guint8            private_key[SR_PRIVATE_KEY_LEN],
 typedef struct {
   gchar *json;
   gchar *password;
-} DecryptData;
+  guint8 *private_key;       /* sodium_malloc'ed, encryption only */
+  SrKeystoreParams params;
+  gboolean has_params;
+} KdfData;
 
 static void
-decrypt_data_free (DecryptData *data)
+kdf_data_free (KdfData *data)
 {
   g_free (data->json);
   if (data->password != NULL)
@@ -445,7 +448,19 @@ decrypt_data_free (DecryptData *data)
       sodium_memzero (data->password, strlen (data->password));
       g_free (data->password);
     }
+  if (data->private_key != NULL)
+    sodium_free (data->private_key);
   g_free (data);
+}
+
+static KdfData *
+kdf_data_new (const gchar *password)
+{
+  KdfData *data = g_new0 (KdfData, 1);
+
+  _sr_crypto_ensure_sodium ();
+  data->password = g_strdup (password);
+  return data;
 }
 
 static void
@@ -460,12 +475,9 @@ decrypt_thread (GTask        *task,
                 gpointer      task_data,
                 GCancellable *cancellable)
 {
-  DecryptData *data = task_data;
+  KdfData *data = task_data;
   GError *error = NULL;
-  guint8 *key;
-
-  _sr_crypto_ensure_sodium ();
-  key = sodium_malloc (SR_PRIVATE_KEY_LEN);
+  guint8 *key = sodium_malloc (SR_PRIVATE_KEY_LEN);
 
   g_assert (key != NULL);
   if (!sr_keystore_v3_decrypt (data->json, -1, data->password, key, &error))
@@ -479,6 +491,8 @@ decrypt_thread (GTask        *task,
                          (GDestroyNotify) g_bytes_unref);
 }
 
+/* The KDF cannot be interrupted; a cancelled call returns at once and the
+ * thread finishes in the background, its result dropped. */
 void
 sr_keystore_v3_decrypt_async (const gchar         *json,
                               const gchar         *password,
@@ -487,12 +501,12 @@ sr_keystore_v3_decrypt_async (const gchar         *json,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  DecryptData *data = g_new0 (DecryptData, 1);
+  KdfData *data = kdf_data_new (password);
 
   g_task_set_source_tag (task, sr_keystore_v3_decrypt_async);
   data->json = g_strdup (json);
-  data->password = g_strdup (password);
-  g_task_set_task_data (task, data, (GDestroyNotify) decrypt_data_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) kdf_data_free);
+  g_task_set_return_on_cancel (task, TRUE);
   g_task_run_in_thread (task, decrypt_thread);
 }
 
@@ -502,6 +516,58 @@ sr_keystore_v3_decrypt_finish (GAsyncResult *result,
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sr_keystore_v3_decrypt_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+encrypt_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  KdfData *data = task_data;
+  GError *error = NULL;
+  gchar *json = sr_keystore_v3_encrypt (data->private_key, data->password,
+                                        data->has_params ? &data->params : NULL, &error);
+
+  if (json == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, json, g_free);
+}
+
+void
+sr_keystore_v3_encrypt_async (const guint8            private_key[SR_PRIVATE_KEY_LEN],
+                              const gchar            *password,
+                              const SrKeystoreParams *params,
+                              GCancellable           *cancellable,
+                              GAsyncReadyCallback     callback,
+                              gpointer                user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  KdfData *data = kdf_data_new (password);
+
+  g_task_set_source_tag (task, sr_keystore_v3_encrypt_async);
+  data->private_key = sodium_malloc (SR_PRIVATE_KEY_LEN);
+  g_assert (data->private_key != NULL);
+  memcpy (data->private_key, private_key, SR_PRIVATE_KEY_LEN);
+  if (params != NULL)
+    {
+      data->params = *params;
+      data->has_params = TRUE;
+    }
+  g_task_set_task_data (task, data, (GDestroyNotify) kdf_data_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, encrypt_thread);
+}
+
+gchar *
+sr_keystore_v3_encrypt_finish (GAsyncResult *result,
+                               GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sr_keystore_v3_encrypt_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -46,5 +46,13 @@ void     sr_keystore_v3_decrypt_async  (const gchar             *json,
                                         gpointer                 user_data);
 GBytes  *sr_keystore_v3_decrypt_finish (GAsyncResult            *result,
                                         GError                 **error);
+void     sr_keystore_v3_encrypt_async  (const guint8             private_key[SR_PRIVATE_KEY_LEN],
+                                        const gchar             *password,
+                                        const SrKeystoreParams  *params,
+                                        GCancellable            *cancellable,
+                                        GAsyncReadyCallback      callback,
+                                        gpointer                 user_data);
+gchar   *sr_keystore_v3_encrypt_finish (GAsyncResult            *result,
+                                        GError                 **error);
 
 G_END_DECLS

@@ -229,27 +229,75 @@ test_fuzz (void)
   g_assert_cmpuint (n_err, >, 0);
 }
 
+typedef struct {
+  GBytes *key;
+  gchar *json;
+  GError *error;
+  gboolean done;
+} AsyncResult;
+
 static void
 decrypted_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  GBytes **out = user_data;
-  g_autoptr(GError) error = NULL;
+  AsyncResult *r = user_data;
 
-  *out = sr_keystore_v3_decrypt_finish (result, &error);
-  g_assert_no_error (error);
+  r->key = sr_keystore_v3_decrypt_finish (result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+encrypted_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  AsyncResult *r = user_data;
+
+  r->json = sr_keystore_v3_encrypt_finish (result, &r->error);
+  r->done = TRUE;
 }
 
 static void
 test_async (void)
 {
-  g_autoptr(GBytes) key = NULL;
+  static const SrKeystoreParams light = { SR_KEYSTORE_KDF_SCRYPT, 1024, 8, 1, 0 };
+  AsyncResult enc = { 0 }, dec = { 0 };
+  guint8 key[32];
 
-  sr_keystore_v3_decrypt_async (pbkdf2_vector, "testpassword", NULL, decrypted_cb, &key);
-  while (key == NULL)
+  hex_fixed (secret, key, 32);
+  sr_keystore_v3_encrypt_async (key, "testpassword", &light, NULL, encrypted_cb, &enc);
+  while (!enc.done)
     g_main_context_iteration (NULL, TRUE);
-  assert_hex_eq (g_bytes_get_data (key, NULL), g_bytes_get_size (key), secret);
+  g_assert_no_error (enc.error);
+
+  sr_keystore_v3_decrypt_async (enc.json, "testpassword", NULL, decrypted_cb, &dec);
+  while (!dec.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (dec.error);
+  assert_hex_eq (g_bytes_get_data (dec.key, NULL), g_bytes_get_size (dec.key), secret);
+
+  g_free (enc.json);
+  g_bytes_unref (dec.key);
+}
+
+/* Closing the unlock dialog must not wait for a one-second KDF. */
+static void
+test_async_cancel (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  AsyncResult dec = { 0 };
+  gint64 start;
+
+  sr_keystore_v3_decrypt_async (scrypt_vector, "testpassword", cancellable, decrypted_cb, &dec);
+  start = g_get_monotonic_time ();
+  g_cancellable_cancel (cancellable);
+  while (!dec.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (dec.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (dec.key);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC / 2);
+  g_clear_error (&dec.error);
 }
 
 int
@@ -265,6 +313,7 @@ main (int argc, char **argv)
   g_test_add_func ("/crypto/keystore/damaged-iv", test_damaged_iv);
   g_test_add_func ("/crypto/keystore/fuzz", test_fuzz);
   g_test_add_func ("/crypto/keystore/async", test_async);
+  g_test_add_func ("/crypto/keystore/async-cancel", test_async_cancel);
 
   return g_test_run ();
 }
