@@ -64,6 +64,8 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void finish_shutdown (SrTorrentSession *self);
+static gboolean on_shutdown_timeout (gpointer user_data);
+static guint add_timeout (SrTorrentSession *self, guint interval_ms, GSourceFunc func);
 
 void
 sr_torrent_session_options_init_loopback (SrTorrentSessionOptions *options)
@@ -162,7 +164,12 @@ handle_alert (const SrLtAlert *alert, void *user_data)
       if (self->pending_resume != NULL
           && g_hash_table_remove (self->pending_resume, GUINT_TO_POINTER (alert->torrent_id))
           && g_hash_table_size (self->pending_resume) == 0)
-        finish_shutdown (self);
+        {
+          /* Not from here: we are inside pop_alerts, whose alerts die with
+           * the session that finish_shutdown() hands to a thread. */
+          g_clear_handle_id (&self->shutdown_timeout, g_source_remove);
+          self->shutdown_timeout = add_timeout (self, 0, on_shutdown_timeout);
+        }
       break;
 
     case SR_LT_ALERT_TORRENT_FINISHED:
@@ -743,8 +750,9 @@ on_shutdown_timeout (gpointer user_data)
   SrTorrentSession *self = user_data;
 
   self->shutdown_timeout = 0;
-  g_warning ("Gave up waiting for %u torrents to save their progress",
-             self->pending_resume ? g_hash_table_size (self->pending_resume) : 0);
+  if (self->pending_resume != NULL && g_hash_table_size (self->pending_resume) > 0)
+    g_warning ("Gave up waiting for %u torrents to save their progress",
+               g_hash_table_size (self->pending_resume));
   finish_shutdown (self);
   return G_SOURCE_REMOVE;
 }
@@ -774,7 +782,8 @@ sr_torrent_session_shutdown_async (SrTorrentSession *self, GCancellable *cancell
 
   if (self->state_dir == NULL || g_hash_table_size (self->torrents) == 0)
     {
-      finish_shutdown (self);
+      /* Deferred: the caller may be a handler running inside pop_alerts. */
+      self->shutdown_timeout = add_timeout (self, 0, on_shutdown_timeout);
       return;
     }
 

@@ -564,10 +564,10 @@ test_from_settings (void)
   g_autoptr(GSettings) settings = g_settings_new ("org.seedreel.Seedreel.Torrent");
   g_autoptr(SrTorrentSession) session = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *videos = NULL;
+  g_autofree char *folder = g_settings_get_string (settings, "download-folder");
 
-  /* The defaults: a folder in the user's videos. */
-  g_assert_cmpstr (g_settings_get_string (settings, "download-folder"), ==, "");
+  /* The default: a folder in the user's videos. */
+  g_assert_cmpstr (folder, ==, "");
   g_settings_set_int (settings, "listen-port", 0);
   g_settings_set_boolean (settings, "enable-dht", FALSE);
   g_settings_set_boolean (settings, "enable-lsd", FALSE);
