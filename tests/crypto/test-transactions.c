@@ -188,6 +188,15 @@ static const Eip1559Vector eip1559_vectors[] = {
     "80a0248736316078207285dce1285e21124dd18986181ad2817a74abdb36edcba9ae"
     "a04314e1066ab0b8b64993bed188a1b02945f8ae46b0ce44cb2b6a6543387d7019",
     "40f89743def99ae7fdaa2f16b0345b88f6122142ff939087e5bb5a505eac855d" },
+  /* Contract creation (no recipient), yParity 1. */
+  { 31337, 3, 1000000000, 2000000000, 3000000, NULL, "0",
+    "0x6080604052348015600f57600080fd5b50603f80601d6000396000f3fe6080604052600080fdfea164736f6c6343000818000a",
+    "75b5ff5f8abfc966a1192fe5e35ac01e258841bb2359888031c676fa8e761bc6",
+    "02f88c827a6903843b9aca008477359400832dc6c08080b3"
+    "6080604052348015600f57600080fd5b50603f80601d6000396000f3fe6080604052600080fdfea164736f6c6343000818000a"
+    "c001a02546fff6e65653d947515e62b446902e37c6eb6fb2f8be31bfd7d70d49bd3774"
+    "a078c5b45ee8a3c6f094b3465010998bbf56673c94cd2b901c59175235a8611160",
+    "ddc6d45ea4bff262428bafe5e3ab26870e88a9599c99387b3ce76b3c2d2124e7" },
 };
 
 static void
@@ -208,8 +217,9 @@ test_eip1559 (void)
       sr_u256_from_uint64 (tx->max_priority_fee_per_gas, v->tip);
       sr_u256_from_uint64 (tx->max_fee_per_gas, v->max_fee);
       tx->gas_limit = v->gas;
-      tx->has_to = TRUE;
-      g_assert_true (sr_address_parse (v->to, tx->to, &error));
+      tx->has_to = v->to != NULL;
+      if (v->to != NULL)
+        g_assert_true (sr_address_parse (v->to, tx->to, &error));
       g_assert_true (sr_u256_parse (v->value, tx->value, &error));
       tx->data = hex_bytes (v->data);
 
@@ -227,6 +237,8 @@ test_eip1559 (void)
       g_assert_no_error (error);
       g_assert_cmpuint (back->type, ==, SR_TX_TYPE_EIP1559);
       g_assert_cmpuint (back->chain_id, ==, v->chain_id);
+      g_assert_cmpint (back->has_to, ==, tx->has_to);
+      g_assert_cmpuint (back->y_parity, ==, tx->y_parity);
       g_assert_cmpmem (back->max_fee_per_gas, 32, tx->max_fee_per_gas, 32);
       g_assert_cmpmem (g_bytes_get_data (back->data, NULL), g_bytes_get_size (back->data),
                        g_bytes_get_data (tx->data, NULL), g_bytes_get_size (tx->data));
@@ -236,6 +248,36 @@ test_eip1559 (void)
       raw2 = sr_tx_encode_raw (back, &error);
       g_assert_true (g_bytes_equal (raw, raw2));
     }
+}
+
+/* A type 2 transaction with an access list (ethers 6.17.0, key 0x4646…46):
+ * decoding keeps the list, so re-encoding and the signer both come out right. */
+static void
+test_access_list (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) raw = hex_bytes ("0x02f89b0180016482c350943535353535353535353535353535353535353535"
+                                     "0180f838f7945fbdb2315678afecb367f032d93f642f64180aa3e1a0"
+                                     "0000000000000000000000000000000000000000000000000000000000000001"
+                                     "01a009c612e5b88acd027cb1526c5b052181aa69a9779510249f59fd587957d6f51c"
+                                     "a03bd05c93ae30ad3fa64c60a0740bef9dcc82a247ccfae065cf1902af1af4c84e");
+  g_autoptr(SrTx) tx = sr_tx_decode (raw, &error);
+  g_autoptr(GBytes) again = NULL;
+  guint8 hash[32], sender[20], key[32], expected[20];
+
+  g_assert_no_error (error);
+  g_assert_nonnull (tx->access_list);
+  g_assert_cmpuint (g_bytes_get_size (tx->access_list), ==, 2 + 56);
+  sr_tx_signing_hash (tx, hash);
+  assert_hex_eq (hash, 32, "9086374185b59096d1b52e30e664af096defa1c86507af418b67ffb0a545e21e");
+  again = sr_tx_encode_raw (tx, &error);
+  g_assert_true (g_bytes_equal (raw, again));
+  g_assert_true (sr_tx_hash (tx, hash, &error));
+  assert_hex_eq (hash, 32, "a6b3a370d07cb4c9d94cde79df71ddc1fddd6ca17eaa236fe663a6b11b0faa80");
+  g_assert_true (sr_tx_recover_sender (tx, sender, &error));
+  hex_fixed (key_4646, key, 32);
+  g_assert_true (sr_secp256k1_private_key_address (key, expected, &error));
+  g_assert_cmpmem (sender, 20, expected, 20);
 }
 
 static void
@@ -372,6 +414,7 @@ main (int argc, char **argv)
   g_test_add_func ("/crypto/u256/parse-print", test_u256);
   g_test_add_func ("/crypto/tx/eip155-example", test_eip155_example);
   g_test_add_func ("/crypto/tx/eip1559", test_eip1559);
+  g_test_add_func ("/crypto/tx/access-list", test_access_list);
   g_test_add_func ("/crypto/tx/decode-rejects", test_decode_rejects);
   g_test_add_func ("/crypto/tx/decode-fuzz", test_decode_fuzz);
   g_test_add_func ("/crypto/secp256k1/perf", test_perf);
