@@ -13,5 +13,6 @@ void         _sr_torrent_handle_alert (SrTorrent *self, const SrLtAlert *alert);
 void         _sr_torrent_detach      (SrTorrent *self);
 gboolean     _sr_torrent_is_detached (SrTorrent *self);
 void         _sr_torrent_set_error   (GError **error, const SrLtError *lt_error);
+void         _sr_torrent_set_known_peers (SrTorrent *self, const char *const *peers);
 
 G_END_DECLS

@@ -74,6 +74,7 @@ sr_torrent_session_options_init_loopback (SrTorrentSessionOptions *options)
   options->listen_interfaces = "127.0.0.1:0";
   options->allow_multiple_connections_per_ip = TRUE;
   options->tick_interval_ms = 100;
+  options->min_reconnect_time_s = 1;
 }
 
 static char *
@@ -101,6 +102,7 @@ fill_lt_settings (SrLtSettings *s, const SrTorrentSessionOptions *o)
   s->download_rate_limit = o->download_rate_limit;
   s->upload_rate_limit = o->upload_rate_limit;
   s->connections_limit = o->max_connections;
+  s->min_reconnect_time_s = o->min_reconnect_time_s;
 }
 
 static char *
@@ -478,6 +480,7 @@ sr_torrent_session_add (SrTorrentSession *self, const SrTorrentAddOptions *optio
 {
   SrLtAddParams params = { 0 };
   SrLtTorrent *handle;
+  SrTorrent *torrent;
   SrLtError err;
   guint8 hash[20];
   gsize len = 0;
@@ -543,7 +546,10 @@ sr_torrent_session_add (SrTorrentSession *self, const SrTorrentAddOptions *optio
       g_prefix_error (error, "%s", _("Could not add the torrent: "));
       return NULL;
     }
-  return track_torrent (self, handle);
+  torrent = track_torrent (self, handle);
+  if (options->peers != NULL)
+    _sr_torrent_set_known_peers (torrent, options->peers);
+  return torrent;
 }
 
 SrTorrent *

@@ -28,6 +28,7 @@ typedef struct {
   int download_rate_limit;           /* bytes/s, 0 = unlimited */
   int upload_rate_limit;
   int max_connections;               /* 0 = default */
+  int min_reconnect_time_s;          /* before redialling a known peer; 0 = 60 s */
 } SrTorrentSessionOptions;
 
 typedef struct {
@@ -47,7 +48,8 @@ typedef struct {
 G_DECLARE_FINAL_TYPE (SrTorrentSession, sr_torrent_session, SR, TORRENT_SESSION, GObject)
 
 /* Defaults for a private loopback swarm: 127.0.0.1 on a free port, no DHT,
- * LSD, UPnP, NAT-PMP or uTP, several peers per IP, a 100 ms tick. */
+ * LSD, UPnP, NAT-PMP or uTP, several peers per IP, a 100 ms tick, known
+ * peers redialled after 1 s. */
 void              sr_torrent_session_options_init_loopback (SrTorrentSessionOptions *options);
 
 SrTorrentSession *sr_torrent_session_new               (const SrTorrentSessionOptions *options,

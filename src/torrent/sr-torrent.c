@@ -23,6 +23,8 @@ struct _SrTorrent
   char *save_path;
   char *error_message;
   GBytes *have_pieces;
+  GStrv known_peers;        /* given at add time: redialled on resume */
+  char *file_error;         /* a failed write (full disk): kept until resume */
   SrTorrentState state;
   double progress;
   int download_rate;
@@ -146,9 +148,11 @@ set_string (SrTorrent *self, char **field, char *value, int prop)
   } G_STMT_END
 
 static SrTorrentState
-state_from_status (const SrLtStatus *st)
+state_from_status (SrTorrent *self, const SrLtStatus *st)
 {
-  if (st->error != NULL)
+  /* libtorrent may only switch to upload mode on a failed write, which
+   * looks like downloading: keep the error visible until resume. */
+  if (st->error != NULL || self->file_error != NULL)
     return SR_TORRENT_STATE_ERROR;
   if (st->paused)
     return SR_TORRENT_STATE_PAUSED;
@@ -194,8 +198,8 @@ sr_torrent_refresh (SrTorrent *self)
   SET_NUMBER (self, has_metadata, st.has_metadata, PROP_HAS_METADATA);
   set_string (self, &self->name, sr_lt_torrent_name (self->handle), PROP_NAME);
   set_string (self, &self->save_path, sr_lt_torrent_save_path (self->handle), PROP_SAVE_PATH);
-  set_string (self, &self->error_message, g_strdup (st.error), PROP_ERROR_MESSAGE);
-  SET_NUMBER (self, state, state_from_status (&st), PROP_STATE);
+  set_string (self, &self->error_message, g_strdup (self->file_error ? self->file_error : st.error), PROP_ERROR_MESSAGE);
+  SET_NUMBER (self, state, state_from_status (self, &st), PROP_STATE);
   SET_NUMBER (self, progress, (double) st.progress, PROP_PROGRESS);
   SET_NUMBER (self, download_rate, st.download_rate, PROP_DOWNLOAD_RATE);
   SET_NUMBER (self, upload_rate, st.upload_rate, PROP_UPLOAD_RATE);
@@ -250,6 +254,10 @@ _sr_torrent_handle_alert (SrTorrent *self, const SrLtAlert *alert)
                                _("Could not write “%s”: %s"),
                                alert->file && *alert->file ? alert->file : (self->name ? self->name : ""),
                                alert->message);
+        /* The first error is the cause; later ones (a full disk seen through
+         * mmap also reports "Bad address") would only hide it. */
+        if (self->file_error == NULL)
+          self->file_error = g_strdup (error->message);
         sr_torrent_refresh (self);
         g_signal_emit (self, signals[ERROR], 0, error);
         break;
@@ -278,6 +286,13 @@ _sr_torrent_new (SrTorrentSession *session, SrLtTorrent *handle)
   self->info_hash = sr_lt_torrent_info_hash (handle);
   sr_torrent_refresh (self);
   return self;
+}
+
+void
+_sr_torrent_set_known_peers (SrTorrent *self, const char *const *peers)
+{
+  g_clear_pointer (&self->known_peers, g_strfreev);
+  self->known_peers = g_strdupv ((char **) peers);
 }
 
 SrLtTorrent *
@@ -309,6 +324,8 @@ sr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->save_path, g_free);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->have_pieces, g_bytes_unref);
+  g_clear_pointer (&self->known_peers, g_strfreev);
+  g_clear_pointer (&self->file_error, g_free);
 
   G_OBJECT_CLASS (sr_torrent_parent_class)->finalize (object);
 }
@@ -520,12 +537,16 @@ sr_torrent_pause (SrTorrent *self)
 }
 
 /* Also the way out of an error such as a full disk: libtorrent pauses the
- * torrent and keeps the error until it is cleared. */
+ * torrent and keeps the error until it is cleared. Peers we were told about
+ * are dialled again at once; libtorrent would wait a minute or more. */
 void
 sr_torrent_resume (SrTorrent *self)
 {
   g_return_if_fail (SR_IS_TORRENT (self));
+  g_clear_pointer (&self->file_error, g_free);
   sr_lt_torrent_resume (self->handle);
+  for (guint i = 0; self->known_peers != NULL && self->known_peers[i] != NULL; i++)
+    sr_lt_torrent_connect_peer (self->handle, self->known_peers[i], NULL);
 }
 
 void

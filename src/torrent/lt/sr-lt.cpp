@@ -207,6 +207,8 @@ make_pack (SrLtSettings const *s)
   p.set_int (lt::settings_pack::upload_rate_limit, s->upload_rate_limit);
   if (s->connections_limit > 0)
     p.set_int (lt::settings_pack::connections_limit, s->connections_limit);
+  if (s->min_reconnect_time_s > 0)
+    p.set_int (lt::settings_pack::min_reconnect_time, s->min_reconnect_time_s);
   // Streaming: request only what can arrive within a second, so deadline
   // pieces are not queued behind a long backlog.
   p.set_int (lt::settings_pack::request_queue_time, 1);
@@ -798,6 +800,9 @@ void
 sr_lt_torrent_resume (SrLtTorrent *torrent)
 {
   quiet ([&] {
+    // A failed write (disk full) puts the torrent in upload mode, which it
+    // would leave only after optimistic_disk_retry (10 minutes).
+    torrent->h.unset_flags (lt::torrent_flags::upload_mode);
     torrent->h.clear_error ();
     torrent->h.resume ();
   });

@@ -41,6 +41,7 @@ typedef struct {
   int download_rate_limit;         /* bytes/s, 0 = unlimited */
   int upload_rate_limit;           /* bytes/s, 0 = unlimited */
   int connections_limit;           /* 0 = libtorrent's default */
+  int min_reconnect_time_s;        /* 0 = libtorrent's default (60 s) */
 } SrLtSettings;
 
 /* Torrent states, in libtorrent's numbering. */
