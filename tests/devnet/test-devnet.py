@@ -8,6 +8,7 @@
 # Speaks TAP. Every devnet here lives under a temporary XDG_CACHE_HOME on a
 # free port, so it never touches a developer's own devnet.
 
+import configparser
 import json
 import os
 import select
@@ -39,7 +40,9 @@ class Devnet:
     def __init__(self, tmp):
         self.cache = os.path.join(tmp, "cache")
         self.dir = os.path.join(self.cache, "seedreel", "devnet")
-        self.env = dict(os.environ, XDG_CACHE_HOME=self.cache)
+        self.config = os.path.join(tmp, "config")
+        self.profile = os.path.join(self.config, "seedreel", "networks", "devnet.ini")
+        self.env = dict(os.environ, XDG_CACHE_HOME=self.cache, XDG_CONFIG_HOME=self.config)
 
     def run(self, *args, timeout=60):
         return subprocess.run([DEVNET, *args], env=self.env, capture_output=True,
@@ -144,10 +147,12 @@ def test_background_stop_keeps_chain(tmp):
     with open(f"/proc/{pid}/comm") as f:
         assert f.read().strip() == "anvil"
     assert cast("chain-id", "--rpc-url", url) == "31337"
-    assert int(cast("balance", "--rpc-url", url, ACCOUNT0)) == 10000 * ETH
+    assert int(cast("balance", "--rpc-url", url, ACCOUNT1)) == 10000 * ETH
+    # Account 0 deployed the contracts: count from its nonce after that.
+    deployed = nonce(url)
 
     send_one_ether(url)
-    assert nonce(url) == 1
+    assert nonce(url) == deployed + 1
 
     again = devnet.run("--background", "--port", str(port))
     assert again.returncode == 0, f"second --background failed: {again.stderr}"
@@ -162,7 +167,7 @@ def test_background_stop_keeps_chain(tmp):
     assert devnet.run("--stop").returncode == 0, "--stop when stopped must not fail"
 
     url = start_background(devnet, port)
-    assert nonce(url) == 1, "the restarted chain forgot the transaction"
+    assert nonce(url) == deployed + 1, "the restarted chain forgot the transaction"
     assert int(cast("balance", "--rpc-url", url, ACCOUNT1)) == 10001 * ETH
     stop(devnet, port)
 
@@ -203,9 +208,10 @@ def test_foreground_ctrl_c(tmp):
             raise AssertionError(f"tools/devnet said: {errors.read()}")
         pid = devnet.pid()
         assert pid is not None, "no pid file in the foreground"
+        deployed = nonce(url)
         send_one_ether(url)
         send_one_ether(url)
-        assert nonce(url) == 2
+        assert nonce(url) == deployed + 2
 
         os.killpg(proc.pid, signal.SIGINT)
         assert proc.wait(timeout=30) == 0, f"exited {proc.returncode} on Ctrl-C"
@@ -220,7 +226,7 @@ def test_foreground_ctrl_c(tmp):
         errors.close()
 
     url = start_background(devnet, port)
-    assert nonce(url) == 2, "the chain was not saved on Ctrl-C"
+    assert nonce(url) == deployed + 2, "the chain was not saved on Ctrl-C"
     stop(devnet, port)
 
     # --stop from another terminal ends a foreground devnet cleanly too.
@@ -238,7 +244,7 @@ def test_foreground_ctrl_c(tmp):
         proc.stdout.close()
 
     url = start_background(devnet, port, "--reset")
-    assert nonce(url) == 0, "--reset kept the old chain"
+    assert nonce(url) == deployed, "--reset kept the old chain"
     stop(devnet, port)
 
 
@@ -256,8 +262,68 @@ def test_port_taken(tmp):
         assert devnet.pid() is None, "pid file left after a failed start"
 
 
+def read_profile(devnet):
+    profile = configparser.ConfigParser(interpolation=None)
+    assert profile.read(devnet.profile), f"no network profile at {devnet.profile}"
+    return profile["Network"]
+
+
+DEMO_ACCOUNTS = [ACCOUNT0, ACCOUNT1, "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+                 "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+                 "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"]
+NOT_DEMO_ACCOUNT = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc"
+
+
+def seed_balance(url, token, account):
+    return int(cast("call", "--rpc-url", url, token, "balanceOf(address)(uint256)",
+                    account).split()[0])
+
+
+def test_contracts_deployed(tmp):
+    """A fresh devnet has the token and registry deployed, the demo accounts
+    funded, and a network profile the app reads; a restart keeps them."""
+    devnet = Devnet(tmp)
+    port = free_port()
+    url = start_background(devnet, port)
+    network = read_profile(devnet)
+    assert network["rpc-url"] == url
+    assert network["chain-id"] == "31337"
+    assert network["name"], "profile without a name"
+    token = network["token-address"]
+    registry = network["registry-address"]
+    for address in (token, registry):
+        assert cast("code", "--rpc-url", url, address) not in ("", "0x"), f"no code at {address}"
+    assert cast("call", "--rpc-url", url, registry, "token()(address)") == token
+    assert cast("call", "--rpc-url", url, token, "symbol()(string)") == '"SEED"'
+    for account in DEMO_ACCOUNTS:
+        assert seed_balance(url, token, account) == 1_000_000 * ETH, f"{account} not funded"
+    assert seed_balance(url, token, NOT_DEMO_ACCOUNT) == 0
+
+    # Spend some SEED, restart: same contracts, the spend kept, no second mint.
+    cast("send", "--rpc-url", url, "--private-key", ACCOUNT0_KEY, token,
+         "transfer(address,uint256)", NOT_DEMO_ACCOUNT, str(5 * ETH))
+    stop(devnet, port)
+    os.remove(devnet.profile)
+    url = start_background(devnet, port)
+    network = read_profile(devnet)
+    assert network["token-address"] == token and network["registry-address"] == registry, \
+        "contracts deployed again on a kept chain"
+    assert seed_balance(url, token, NOT_DEMO_ACCOUNT) == 5 * ETH, "chain state lost"
+    assert seed_balance(url, token, ACCOUNT0) == (1_000_000 - 5) * ETH, "demo tokens minted twice"
+    stop(devnet, port)
+
+    # A reset chain gets fresh contracts and fresh demo balances.
+    url = start_background(devnet, port, "--reset")
+    network = read_profile(devnet)
+    token = network["token-address"]
+    assert cast("code", "--rpc-url", url, network["registry-address"]) not in ("", "0x")
+    assert seed_balance(url, token, ACCOUNT0) == 1_000_000 * ETH
+    assert seed_balance(url, token, NOT_DEMO_ACCOUNT) == 0
+    stop(devnet, port)
+
+
 TESTS = [test_needs_npm_ci, test_background_stop_keeps_chain,
-         test_foreground_ctrl_c, test_port_taken]
+         test_foreground_ctrl_c, test_port_taken, test_contracts_deployed]
 
 
 def main():
