@@ -7,6 +7,8 @@ screen, edits the RPC URL in Preferences (an invalid URL must not be saved, a
 valid one must), quits, relaunches, and checks the URL and the last page
 survived. Leaves screenshots in SEEDREEL_UI_OUTDIR.
 """
+import ctypes
+import ctypes.util
 import os
 import re
 import subprocess
@@ -207,6 +209,34 @@ def x_surface_geometry(pid, title, width, height):
     return None
 
 
+def x_move_window(title, pid, x, y):
+    """Move a toplevel; with no window manager nothing else would."""
+    tree = subprocess.run(['xwininfo', '-root', '-children'], capture_output=True, text=True,
+                          check=True).stdout
+    for line in tree.splitlines():
+        m = X_WINDOW_LINE.match(line)
+        if not m or m.group(2) != title or int(m.group(3)) <= 1:
+            continue
+        owner = subprocess.run(['xprop', '-id', m.group(1), '_NET_WM_PID'], capture_output=True,
+                               text=True).stdout
+        if not owner.strip().endswith(f'= {pid}'):
+            continue
+        xlib = ctypes.CDLL(ctypes.util.find_library('X11'))
+        xlib.XOpenDisplay.restype = ctypes.c_void_p
+        xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        xlib.XMoveWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int]
+        xlib.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        dpy = xlib.XOpenDisplay(None)
+        if not dpy:
+            raise Failure('cannot open the X display to move a window')
+        xlib.XMoveWindow(dpy, int(m.group(1), 16), x, y)
+        xlib.XSync(dpy, 0)
+        xlib.XCloseDisplay(dpy)
+        return True
+    return False
+
+
 def surface_of(node):
     """The popover or window whose surface the node is drawn on."""
     n = node
@@ -242,10 +272,21 @@ def screen_point(app_proc, node):
     return ox + x + w // 2, oy + y + h // 2
 
 
-def click(app_proc, node):
+def tooltip_shown(app_node):
+    return any(n is not None and n.name == 'GtkTooltipWindow' and has_state(n, pyatspi.STATE_VISIBLE)
+               for n in app_node)
+
+
+def click(app_proc, app_node, node):
     x, y = screen_point(app_proc, node)
     log(f'click {node.getRoleName()} {node.name or node.description!r} at ({x}, {y})')
     rawinput.absoluteMotion(x, y, check=False)
+    # A tooltip left by the previous hover may sit over the target (the main
+    # menu's one covers the top of its first item); it goes once the pointer
+    # has left its widget.
+    deadline = time.monotonic() + 3
+    while tooltip_shown(app_node) and time.monotonic() < deadline:
+        time.sleep(0.05)
     rawinput.click(x, y, check=False)
 
 
@@ -275,13 +316,13 @@ class App:
     def _find_app(self):
         if self.proc.poll() is not None:
             raise Failure(f'seedreel exited with status {self.proc.returncode}')
-        for a in pyatspi.Registry.getDesktop(0):
-            if a is not None and a.get_process_id() == self.proc.pid:
+        for a in dogtail.tree.root.applications():
+            if a.get_process_id() == self.proc.pid:
                 return a
         return None
 
     def click(self, node):
-        click(self.proc, node)
+        click(self.proc, self.node, node)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -327,6 +368,11 @@ def open_preferences(app):
     item = find(menu, 'the Preferences menu item', name='Preferences', roleName='menu item')
     app.click(item)
     prefs = find(app.node, 'the Preferences window', timeout=15, roleName='frame', name='Preferences')
+    # Placed beside the page switcher so screenshots show both.
+    wait_for('the Preferences X window', lambda: x_move_window('Preferences', app.proc.pid, 600, 70))
+    wait_for('the Preferences window to move',
+             lambda: (x_surface_geometry(app.proc.pid, 'Preferences', *extents(prefs)[2:]) or
+                      (0, 0))[:2] == (600, 70))
     find(prefs, 'the Network page', name='Network Profile')
     log('preferences are open')
     return prefs
@@ -362,7 +408,18 @@ def close_preferences(app, prefs):
     log('preferences closed')
 
 
+def point_into(app, window):
+    """Put the pointer over a window so it gets the keyboard.
+
+    With no window manager the X server gives the keys to the window under
+    the pointer.
+    """
+    x, y = screen_point(app.proc, window)
+    rawinput.absoluteMotion(x, y, check=False)
+
+
 def quit_app(app):
+    point_into(app, app.window)
     rawinput.keyCombo('<Control>q')
     try:
         app.proc.wait(10)

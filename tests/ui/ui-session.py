@@ -7,7 +7,8 @@ in a keyfile, so nothing leaks from or into the user's session and values
 persist across relaunches of the app within the test. Everything started here
 is torn down at the end, also on failure or timeout.
 
-usage: ui-session.py --builddir B --sourcedir S --outdir O [--timeout SECS] TEST.py [ARGS...]
+usage: ui-session.py --builddir B --sourcedir S --outdir O [--logdir L] [--timeout SECS]
+                     TEST.py [ARGS...]
 
 The test runs with /usr/bin/python3 and finds in its environment:
   SEEDREEL_UI_BUILDDIR, SEEDREEL_UI_SOURCEDIR, SEEDREEL_UI_OUTDIR (screenshots
@@ -152,6 +153,7 @@ def main():
     ap.add_argument('--builddir', required=True)
     ap.add_argument('--sourcedir', required=True)
     ap.add_argument('--outdir', required=True)
+    ap.add_argument('--logdir', help='also copy the screenshots and logs here')
     ap.add_argument('--timeout', type=float, default=150)
     ap.add_argument('test', nargs=argparse.REMAINDER)
     args = ap.parse_args()
@@ -160,7 +162,9 @@ def main():
 
     builddir = os.path.abspath(args.builddir)
     outdir = os.path.abspath(args.outdir)
-    os.makedirs(outdir, exist_ok=True)
+    # Only this run's screenshots and logs, never a stale failure.png.
+    shutil.rmtree(outdir, ignore_errors=True)
+    os.makedirs(outdir)
     tmp = tempfile.mkdtemp(prefix='seedreel-ui-')
     token = os.path.basename(tmp)
 
@@ -200,6 +204,11 @@ def main():
     with open(os.path.join(keyfile_dir, 'keyfile'), 'w') as f:
         f.write(KEYFILE)
 
+    def on_term(signum, frame):
+        # meson sends SIGTERM on its own timeout: still tear everything down.
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, on_term)
+
     xvfb = None
     session = None
     status = 1
@@ -238,6 +247,11 @@ def main():
         stop(xvfb)
         xvfb_log.close()
         shutil.rmtree(tmp, ignore_errors=True)
+    if args.logdir:
+        logdir = os.path.abspath(args.logdir)
+        shutil.rmtree(logdir, ignore_errors=True)
+        shutil.copytree(outdir, logdir)
+        log(f'screenshots and logs: {outdir} (copied to {logdir})')
     log(f'finished with status {status} in {time.monotonic() - started:.1f} s')
     sys.exit(status)
 
