@@ -1,7 +1,9 @@
 /* test-signer.c: seedreel-signer through SrSigner: accounts, passwords,
  * keystores, confirmed transactions, receipts, key unwrapping, crashes,
  * auto-lock, damaged files and process hardening. */
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/types.h>
 #include <glib/gstdio.h>
@@ -705,6 +707,93 @@ test_crash_and_restart (Fixture       *fixture,
   g_assert_false (process_exists (new_pid));
 }
 
+/* Searches the agent's whole address space, guard pages included, for
+ * @needle. Needs ptrace rights over a non-dumpable process, i.e. root. */
+static gboolean
+memory_contains (const gchar  *pid,
+                 const guint8 *needle,
+                 gsize         needle_len)
+{
+  g_autofree gchar *maps_path = g_build_filename ("/proc", pid, "maps", NULL);
+  g_autofree gchar *mem_path = g_build_filename ("/proc", pid, "mem", NULL);
+  g_autofree gchar *maps = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree guint8 *buffer = g_malloc (1 << 20);
+  gboolean found = FALSE;
+  int fd;
+
+  g_assert_true (g_file_get_contents (maps_path, &maps, NULL, NULL));
+  fd = open (mem_path, O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  lines = g_strsplit (maps, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && !found; i++)
+    {
+      guint64 start, end;
+      gchar *rest;
+
+      if (lines[i][0] == '\0' || strstr (lines[i], "[vvar]") != NULL || strstr (lines[i], "[vsyscall]") != NULL)
+        continue;
+      start = g_ascii_strtoull (lines[i], &rest, 16);
+      end = g_ascii_strtoull (rest + 1, NULL, 16);
+      /* Overlapping reads so a match across two chunks is not missed. */
+      for (guint64 at = start; at < end && !found; at += (1 << 20) - needle_len)
+        {
+          gsize want = (gsize) MIN ((guint64) (1 << 20), end - at);
+          gssize got = pread (fd, buffer, want, (off_t) at);
+
+          if (got <= 0)
+            break;
+          found = memmem (buffer, (gsize) got, needle, needle_len) != NULL;
+          if ((gsize) got < want)
+            break;
+        }
+    }
+  close (fd);
+  return found;
+}
+
+static void
+test_key_gone_after_lock (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  static const gchar *receipt = TYPED_DATA ("Seedreel", "Receipt", RECEIPT_FIELDS);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree gchar *address = NULL;
+  g_autofree gchar *hex = NULL;
+  const gchar *pid = sr_signer_get_identifier (fixture->signer);
+  guint8 key[SR_PRIVATE_KEY_LEN];
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("Reading a non-dumpable process's memory needs root");
+      return;
+    }
+
+  /* A fresh random key, so no other copy of it can exist by chance. */
+  do
+    for (guint i = 0; i < sizeof key; i++)
+      key[i] = (guint8) g_random_int_range (0, 256);
+  while (!sr_secp256k1_check_private_key (key, NULL));
+  hex = sr_hex_encode (key, sizeof key);
+  address = import_key (fixture->signer, hex, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (unlock (fixture->signer, address, PASSWORD, 0, &error));
+  signature = sign_typed (fixture->signer, address, receipt, NULL, &error);
+  g_assert_no_error (error);
+  /* The scan does find the key while it is unlocked (in its guarded page)… */
+  g_assert_true (memory_contains (pid, key, sizeof key));
+
+  sr_signer_lock_async (fixture->signer, address, NULL, on_done, NULL);
+  result = await_result ();
+  g_assert_true (sr_signer_lock_finish (fixture->signer, result, &error));
+  g_assert_no_error (error);
+  /* …and finds no copy anywhere once it is locked. */
+  g_assert_false (memory_contains (pid, key, sizeof key));
+}
+
 static void
 test_auto_lock (Fixture       *fixture,
                 gconstpointer  data)
@@ -831,6 +920,7 @@ main (int    argc,
   ADD ("/signer/unwrap-key", test_unwrap_key);
   ADD ("/signer/no-secret-on-disk", test_no_secret_on_disk);
   ADD ("/signer/crash-and-restart", test_crash_and_restart);
+  ADD ("/signer/key-gone-after-lock", test_key_gone_after_lock);
   ADD ("/signer/auto-lock", test_auto_lock);
   ADD ("/signer/damaged-keystore", test_damaged_keystore);
   ADD ("/signer/process-hardening", test_process_hardening);
