@@ -155,7 +155,7 @@ canonical_address (const gchar  *text,
 }
 
 static gchar *
-account_path (SrSignerService  *self,
+account_path (const gchar      *keys_dir,
               const gchar      *text,
               GError          **error)
 {
@@ -164,7 +164,7 @@ account_path (SrSignerService  *self,
 
   if (!canonical_address (text, address, NULL, error))
     return NULL;
-  path = sr_signer_keystore_path (self->keys_dir, address);
+  path = sr_signer_keystore_path (keys_dir, address);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_autofree gchar *checksummed = sr_address_to_checksum (address);
@@ -198,7 +198,7 @@ check_new_account_args (const gchar  *label,
 
 /* Seals @key (wiped and freed here) into a new key file. */
 static gchar *
-store_key (SrSignerService  *self,
+store_key (const gchar      *keys_dir,
            guint8           *key,
            const gchar      *label,
            const gchar      *password,
@@ -208,7 +208,7 @@ store_key (SrSignerService  *self,
   gboolean ok;
 
   ok = check_new_account_args (label, password, error) &&
-       sr_signer_keystore_write (self->keys_dir, key, label, password, address, error);
+       sr_signer_keystore_write (keys_dir, key, label, password, address, error);
   sodium_free (key);
   return ok ? sr_address_to_checksum (address) : NULL;
 }
@@ -270,135 +270,13 @@ handle_list_accounts (SrDBusSigner1         *skeleton,
   return TRUE;
 }
 
-static gboolean
-handle_create_account (SrDBusSigner1         *skeleton,
-                       GDBusMethodInvocation *invocation,
-                       const gchar           *label,
-                       const gchar           *password,
-                       SrSignerService       *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree gchar *address = NULL;
-  gchar *phrase = NULL;
-  guint8 *key;
-
-  if (!check_new_account_args (label, password, &error) ||
-      (phrase = sr_bip39_generate_mnemonic (12, &error)) == NULL ||
-      (key = key_from_mnemonic (phrase, 0, &error)) == NULL ||
-      (address = store_key (self, key, label, password, &error)) == NULL)
-    {
-      if (phrase != NULL)
-        {
-          sodium_memzero (phrase, strlen (phrase));
-          g_free (phrase);
-        }
-      return_error (invocation, error);
-      return TRUE;
-    }
-  sr_dbus_signer1_complete_create_account (skeleton, invocation, address, phrase);
-  sodium_memzero (phrase, strlen (phrase));
-  g_free (phrase);
-  return TRUE;
-}
-
-static gboolean
-handle_import_private_key (SrDBusSigner1         *skeleton,
-                           GDBusMethodInvocation *invocation,
-                           const gchar           *hex,
-                           const gchar           *label,
-                           const gchar           *password,
-                           SrSignerService       *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree gchar *address = NULL;
-  guint8 *key = secure_new (SR_PRIVATE_KEY_LEN);
-  size_t len = 0;
-  const char *end = NULL;
-
-  if (g_str_has_prefix (hex, "0x") || g_str_has_prefix (hex, "0X"))
-    hex += 2;
-  if (sodium_hex2bin (key, SR_PRIVATE_KEY_LEN, hex, strlen (hex), NULL, &len, &end) != 0 ||
-      len != SR_PRIVATE_KEY_LEN || *end != '\0' ||
-      !sr_secp256k1_check_private_key (key, NULL))
-    {
-      sodium_free (key);
-      return_error_literal (invocation, SR_SIGNER_SERVICE_ERROR_INVALID_ARGUMENT,
-                            _("This is not a private key: expected 64 hexadecimal digits"));
-      return TRUE;
-    }
-  address = store_key (self, key, label, password, &error);
-  if (address == NULL)
-    return_error (invocation, error);
-  else
-    sr_dbus_signer1_complete_import_private_key (skeleton, invocation, address);
-  return TRUE;
-}
-
-static gboolean
-handle_import_mnemonic (SrDBusSigner1         *skeleton,
-                        GDBusMethodInvocation *invocation,
-                        const gchar           *phrase,
-                        guint                  index,
-                        const gchar           *label,
-                        const gchar           *password,
-                        SrSignerService       *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree gchar *address = NULL;
-  gchar *normalized = sr_bip39_normalize (phrase, &error);
-  guint8 *key = NULL;
-
-  if (normalized != NULL)
-    {
-      key = key_from_mnemonic (normalized, index, &error);
-      sodium_memzero (normalized, strlen (normalized));
-      g_free (normalized);
-    }
-  if (key != NULL)
-    address = store_key (self, key, label, password, &error);
-  if (address == NULL)
-    return_error (invocation, error);
-  else
-    sr_dbus_signer1_complete_import_mnemonic (skeleton, invocation, address);
-  return TRUE;
-}
-
-static gboolean
-handle_import_keystore_v3 (SrDBusSigner1         *skeleton,
-                           GDBusMethodInvocation *invocation,
-                           const gchar           *json,
-                           const gchar           *v3_password,
-                           const gchar           *label,
-                           const gchar           *password,
-                           SrSignerService       *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree gchar *address = NULL;
-  guint8 *key = secure_new (SR_PRIVATE_KEY_LEN);
-
-  /* The crypto layer caps scrypt/PBKDF2 costs before running them. */
-  if (!check_new_account_args (label, password, &error) ||
-      !sr_keystore_v3_decrypt (json, -1, v3_password, key, &error))
-    {
-      sodium_free (key);
-      return_error (invocation, error);
-      return TRUE;
-    }
-  address = store_key (self, key, label, password, &error);
-  if (address == NULL)
-    return_error (invocation, error);
-  else
-    sr_dbus_signer1_complete_import_keystore_v3 (skeleton, invocation, address);
-  return TRUE;
-}
-
 static guint8 *
-decrypt_account (SrSignerService  *self,
+decrypt_account (const gchar      *keys_dir,
                  const gchar      *address,
                  const gchar      *password,
                  GError          **error)
 {
-  g_autofree gchar *path = account_path (self, address, error);
+  g_autofree gchar *path = account_path (keys_dir, address, error);
   guint8 *key;
 
   if (path == NULL)
@@ -412,6 +290,339 @@ decrypt_account (SrSignerService  *self,
   return key;
 }
 
+/* Password work: Argon2id at 256 MiB, scrypt, PBKDF2. It runs on a worker
+ * thread so the agent keeps answering (receipts are signed during playback),
+ * one job at a time so a burst of requests cannot multiply the memory. */
+
+typedef enum {
+  JOB_CREATE,
+  JOB_IMPORT_PRIVATE_KEY,
+  JOB_IMPORT_MNEMONIC,
+  JOB_IMPORT_KEYSTORE_V3,
+  JOB_EXPORT_KEYSTORE_V3,
+  JOB_UNLOCK,
+} JobKind;
+
+typedef struct {
+  JobKind kind;
+  GDBusMethodInvocation *invocation;
+  gchar *keys_dir;
+  gchar *secret;     /* hex key, phrase or v3 JSON, per kind */
+  gchar *v3_password;
+  gchar *address;    /* in, or out for creation and imports */
+  gchar *label;
+  gchar *password;
+  guint index;
+  guint timeout_s;
+  gchar *mnemonic;   /* out, JOB_CREATE */
+  gchar *json;       /* out, JOB_EXPORT_KEYSTORE_V3 */
+  guint8 *key;       /* out, JOB_UNLOCK: sodium_malloc */
+} Job;
+
+static GMutex kdf_mutex;
+
+static void
+wipe_string (gchar *text)
+{
+  if (text == NULL)
+    return;
+  sodium_memzero (text, strlen (text));
+  g_free (text);
+}
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->invocation);
+  g_free (job->keys_dir);
+  wipe_string (job->secret);
+  wipe_string (job->v3_password);
+  g_free (job->address);
+  g_free (job->label);
+  wipe_string (job->password);
+  wipe_string (job->mnemonic);
+  g_free (job->json);
+  if (job->key != NULL)
+    sodium_free (job->key);
+  g_free (job);
+}
+
+static gboolean
+job_import_private_key (Job     *job,
+                        GError **error)
+{
+  guint8 *key = secure_new (SR_PRIVATE_KEY_LEN);
+  const gchar *hex = job->secret;
+  size_t len = 0;
+  const char *end = NULL;
+
+  if (g_str_has_prefix (hex, "0x") || g_str_has_prefix (hex, "0X"))
+    hex += 2;
+  if (sodium_hex2bin (key, SR_PRIVATE_KEY_LEN, hex, strlen (hex), NULL, &len, &end) != 0 ||
+      len != SR_PRIVATE_KEY_LEN || *end != '\0' ||
+      !sr_secp256k1_check_private_key (key, NULL))
+    {
+      sodium_free (key);
+      g_set_error_literal (error, SR_SIGNER_SERVICE_ERROR, SR_SIGNER_SERVICE_ERROR_INVALID_ARGUMENT,
+                           _("This is not a private key: expected 64 hexadecimal digits"));
+      return FALSE;
+    }
+  job->address = store_key (job->keys_dir, key, job->label, job->password, error);
+  return job->address != NULL;
+}
+
+static gboolean
+job_create (Job     *job,
+            GError **error)
+{
+  guint8 *key;
+
+  if (!check_new_account_args (job->label, job->password, error) ||
+      (job->mnemonic = sr_bip39_generate_mnemonic (12, error)) == NULL ||
+      (key = key_from_mnemonic (job->mnemonic, 0, error)) == NULL)
+    return FALSE;
+  job->address = store_key (job->keys_dir, key, job->label, job->password, error);
+  return job->address != NULL;
+}
+
+static gboolean
+job_import_mnemonic (Job     *job,
+                     GError **error)
+{
+  gchar *normalized = sr_bip39_normalize (job->secret, error);
+  guint8 *key;
+
+  if (normalized == NULL)
+    return FALSE;
+  key = key_from_mnemonic (normalized, job->index, error);
+  wipe_string (normalized);
+  if (key == NULL)
+    return FALSE;
+  job->address = store_key (job->keys_dir, key, job->label, job->password, error);
+  return job->address != NULL;
+}
+
+static gboolean
+job_import_keystore_v3 (Job     *job,
+                        GError **error)
+{
+  guint8 *key = secure_new (SR_PRIVATE_KEY_LEN);
+
+  /* The crypto layer caps scrypt/PBKDF2 costs before running them. */
+  if (!check_new_account_args (job->label, job->password, error) ||
+      !sr_keystore_v3_decrypt (job->secret, -1, job->v3_password, key, error))
+    {
+      sodium_free (key);
+      return FALSE;
+    }
+  job->address = store_key (job->keys_dir, key, job->label, job->password, error);
+  return job->address != NULL;
+}
+
+static gboolean
+job_export_keystore_v3 (Job     *job,
+                        GError **error)
+{
+  /* Tests only (see sr-signer-keystore.c): a light scrypt keeps them fast. */
+  static const SrKeystoreParams test_params = { SR_KEYSTORE_KDF_SCRYPT, 4096, 8, 1, 0 };
+  const SrKeystoreParams standard = SR_KEYSTORE_PARAMS_STANDARD;
+  gboolean testing = g_strcmp0 (g_getenv ("SEEDREEL_SIGNER_TEST_KDF"), "1") == 0;
+  guint8 *key = decrypt_account (job->keys_dir, job->address, job->password, error);
+
+  if (key == NULL)
+    return FALSE;
+  job->json = sr_keystore_v3_encrypt (key, job->password, testing ? &test_params : &standard, error);
+  sodium_free (key);
+  return job->json != NULL;
+}
+
+static gboolean
+job_unlock (Job     *job,
+            GError **error)
+{
+  job->key = decrypt_account (job->keys_dir, job->address, job->password, error);
+  if (job->key == NULL)
+    return FALSE;
+  sodium_mprotect_noaccess (job->key);
+  return TRUE;
+}
+
+static void
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  Job *job = task_data;
+  GError *error = NULL;
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&kdf_mutex);
+  switch (job->kind)
+    {
+    case JOB_CREATE:
+      ok = job_create (job, &error);
+      break;
+    case JOB_IMPORT_PRIVATE_KEY:
+      ok = job_import_private_key (job, &error);
+      break;
+    case JOB_IMPORT_MNEMONIC:
+      ok = job_import_mnemonic (job, &error);
+      break;
+    case JOB_IMPORT_KEYSTORE_V3:
+      ok = job_import_keystore_v3 (job, &error);
+      break;
+    case JOB_EXPORT_KEYSTORE_V3:
+      ok = job_export_keystore_v3 (job, &error);
+      break;
+    case JOB_UNLOCK:
+      ok = job_unlock (job, &error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  g_mutex_unlock (&kdf_mutex);
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void finish_unlock (SrSignerService *self,
+                           Job             *job);
+
+static void
+job_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  SrSignerService *self = SR_SIGNER_SERVICE (source);
+  Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      return_error (job->invocation, error);
+      return;
+    }
+  switch (job->kind)
+    {
+    case JOB_CREATE:
+      sr_dbus_signer1_complete_create_account (self->skeleton, job->invocation, job->address, job->mnemonic);
+      break;
+    case JOB_IMPORT_PRIVATE_KEY:
+      sr_dbus_signer1_complete_import_private_key (self->skeleton, job->invocation, job->address);
+      break;
+    case JOB_IMPORT_MNEMONIC:
+      sr_dbus_signer1_complete_import_mnemonic (self->skeleton, job->invocation, job->address);
+      break;
+    case JOB_IMPORT_KEYSTORE_V3:
+      sr_dbus_signer1_complete_import_keystore_v3 (self->skeleton, job->invocation, job->address);
+      break;
+    case JOB_EXPORT_KEYSTORE_V3:
+      sr_dbus_signer1_complete_export_keystore_v3 (self->skeleton, job->invocation, job->json);
+      break;
+    case JOB_UNLOCK:
+      finish_unlock (self, job);
+      sr_dbus_signer1_complete_unlock (self->skeleton, job->invocation);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static Job *
+job_new (SrSignerService       *self,
+         JobKind                kind,
+         GDBusMethodInvocation *invocation)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  job->invocation = g_object_ref (invocation);
+  job->keys_dir = g_strdup (self->keys_dir);
+  return job;
+}
+
+static gboolean
+job_start (SrSignerService *self,
+           Job             *job)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, job_done, NULL);
+
+  g_task_set_source_tag (task, job_start);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, job_thread);
+  return TRUE;
+}
+
+static gboolean
+handle_create_account (SrDBusSigner1         *skeleton,
+                       GDBusMethodInvocation *invocation,
+                       const gchar           *label,
+                       const gchar           *password,
+                       SrSignerService       *self)
+{
+  Job *job = job_new (self, JOB_CREATE, invocation);
+
+  job->label = g_strdup (label);
+  job->password = g_strdup (password);
+  return job_start (self, job);
+}
+
+static gboolean
+handle_import_private_key (SrDBusSigner1         *skeleton,
+                           GDBusMethodInvocation *invocation,
+                           const gchar           *hex,
+                           const gchar           *label,
+                           const gchar           *password,
+                           SrSignerService       *self)
+{
+  Job *job = job_new (self, JOB_IMPORT_PRIVATE_KEY, invocation);
+
+  job->secret = g_strdup (hex);
+  job->label = g_strdup (label);
+  job->password = g_strdup (password);
+  return job_start (self, job);
+}
+
+static gboolean
+handle_import_mnemonic (SrDBusSigner1         *skeleton,
+                        GDBusMethodInvocation *invocation,
+                        const gchar           *phrase,
+                        guint                  index,
+                        const gchar           *label,
+                        const gchar           *password,
+                        SrSignerService       *self)
+{
+  Job *job = job_new (self, JOB_IMPORT_MNEMONIC, invocation);
+
+  job->secret = g_strdup (phrase);
+  job->index = index;
+  job->label = g_strdup (label);
+  job->password = g_strdup (password);
+  return job_start (self, job);
+}
+
+static gboolean
+handle_import_keystore_v3 (SrDBusSigner1         *skeleton,
+                           GDBusMethodInvocation *invocation,
+                           const gchar           *json,
+                           const gchar           *v3_password,
+                           const gchar           *label,
+                           const gchar           *password,
+                           SrSignerService       *self)
+{
+  Job *job = job_new (self, JOB_IMPORT_KEYSTORE_V3, invocation);
+
+  job->secret = g_strdup (json);
+  job->v3_password = g_strdup (v3_password);
+  job->label = g_strdup (label);
+  job->password = g_strdup (password);
+  return job_start (self, job);
+}
+
 static gboolean
 handle_export_keystore_v3 (SrDBusSigner1         *skeleton,
                            GDBusMethodInvocation *invocation,
@@ -419,25 +630,11 @@ handle_export_keystore_v3 (SrDBusSigner1         *skeleton,
                            const gchar           *password,
                            SrSignerService       *self)
 {
-  /* Tests only (see sr-signer-keystore.c): a light scrypt keeps them fast. */
-  static const SrKeystoreParams test_params = { SR_KEYSTORE_KDF_SCRYPT, 4096, 8, 1, 0 };
-  const SrKeystoreParams standard = SR_KEYSTORE_PARAMS_STANDARD;
-  g_autoptr(GError) error = NULL;
-  g_autofree gchar *json = NULL;
-  guint8 *key = decrypt_account (self, address, password, &error);
+  Job *job = job_new (self, JOB_EXPORT_KEYSTORE_V3, invocation);
 
-  if (key != NULL)
-    {
-      gboolean testing = g_strcmp0 (g_getenv ("SEEDREEL_SIGNER_TEST_KDF"), "1") == 0;
-
-      json = sr_keystore_v3_encrypt (key, password, testing ? &test_params : &standard, &error);
-      sodium_free (key);
-    }
-  if (json == NULL)
-    return_error (invocation, error);
-  else
-    sr_dbus_signer1_complete_export_keystore_v3 (skeleton, invocation, json);
-  return TRUE;
+  job->address = g_strdup (address);
+  job->password = g_strdup (password);
+  return job_start (self, job);
 }
 
 /* Unlocking */
@@ -469,29 +666,33 @@ handle_unlock (SrDBusSigner1         *skeleton,
                SrSignerService       *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree gchar *checksummed = NULL;
   guint8 raw[SR_ADDRESS_LEN];
-  guint8 *key;
-  Unlocked *u;
+  Job *job;
 
-  if (!canonical_address (address, raw, &checksummed, &error) ||
-      (key = decrypt_account (self, address, password, &error)) == NULL)
+  if (!canonical_address (address, raw, NULL, &error))
     {
       return_error (invocation, error);
       return TRUE;
     }
-  sodium_mprotect_noaccess (key);
+  job = job_new (self, JOB_UNLOCK, invocation);
+  job->address = sr_address_to_checksum (raw);
+  job->password = g_strdup (password);
+  job->timeout_s = timeout_s;
+  return job_start (self, job);
+}
 
-  u = g_new0 (Unlocked, 1);
+static void
+finish_unlock (SrSignerService *self,
+               Job             *job)
+{
+  Unlocked *u = g_new0 (Unlocked, 1);
+
   u->service = self;
-  u->address = g_strdup (checksummed);
-  u->key = key;
-  u->idle_ms = MIN (timeout_s > 0 ? timeout_s : DEFAULT_IDLE_TIMEOUT_S, G_MAXUINT / 1000) * 1000;
+  u->address = g_strdup (job->address);
+  u->key = g_steal_pointer (&job->key);
+  u->idle_ms = MIN (job->timeout_s > 0 ? job->timeout_s : DEFAULT_IDLE_TIMEOUT_S, G_MAXUINT / 1000) * 1000;
   touch (u);
   g_hash_table_replace (self->unlocked, u->address, u);
-
-  sr_dbus_signer1_complete_unlock (skeleton, invocation);
-  return TRUE;
 }
 
 static Unlocked *
@@ -785,7 +986,7 @@ handle_prepare_transaction (SrDBusSigner1         *skeleton,
   g_autofree gchar *token = NULL;
   guint8 from[SR_ADDRESS_LEN], hash[32];
 
-  if ((path = account_path (self, address, &error)) == NULL ||
+  if ((path = account_path (self->keys_dir, address, &error)) == NULL ||
       !canonical_address (address, from, NULL, &error) ||
       (tx = tx_from_variant (tx_dict, &error)) == NULL)
     {
@@ -945,7 +1146,7 @@ handle_prepare_typed_data (SrDBusSigner1         *skeleton,
   guint8 from[SR_ADDRESS_LEN];
   SrEip712Hashes hashes;
 
-  if ((path = account_path (self, address, &error)) == NULL ||
+  if ((path = account_path (self->keys_dir, address, &error)) == NULL ||
       !canonical_address (address, from, NULL, &error) ||
       (parser = parse_typed_data (json, &hashes, &error)) == NULL)
     {

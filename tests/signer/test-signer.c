@@ -557,6 +557,49 @@ test_typed_data (Fixture       *fixture,
   g_assert_cmpuint (g_bytes_get_size (foreign_signature), ==, SR_SIGNATURE_LEN);
 }
 
+/* Receipts are signed every few MiB while watching: measure the round trip
+ * through the agent against signing in-process (the floor). */
+static void
+test_receipt_throughput (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  static const gchar *receipt = TYPED_DATA ("Seedreel", "Receipt", RECEIPT_FIELDS);
+  const guint n = 500;
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *address = NULL;
+  guint8 key[SR_PRIVATE_KEY_LEN], signature[SR_SIGNATURE_LEN];
+  SrEip712Hashes hashes;
+  gint64 start;
+  gdouble agent_rate, local_rate;
+
+  address = import_key (fixture->signer, KEY_4646, &error);
+  g_assert_no_error (error);
+  g_assert_true (unlock (fixture->signer, address, PASSWORD, 0, &error));
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GBytes) sig = sign_typed (fixture->signer, address, receipt, NULL, &error);
+
+      g_assert_no_error (error);
+    }
+  agent_rate = n / ((g_get_monotonic_time () - start) / 1e6);
+
+  memset (key, 0x46, sizeof key);
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (sr_eip712_hash_json (receipt, -1, &hashes, NULL));
+      g_assert_true (sr_secp256k1_sign (key, hashes.digest, signature, NULL));
+    }
+  local_rate = n / ((g_get_monotonic_time () - start) / 1e6);
+
+  g_test_message ("Receipt signatures: %.0f/s through the agent, %.0f/s in-process (hash + sign)",
+                  agent_rate, local_rate);
+  /* A 4 MiB receipt interval at 100 MB/s is 25 receipts a second. */
+  g_assert_cmpfloat (agent_rate, >, 25.0);
+}
+
 static void
 test_unwrap_key (Fixture       *fixture,
                  gconstpointer  data)
@@ -917,6 +960,7 @@ main (int    argc,
   ADD ("/signer/hostile-v3", test_hostile_v3);
   ADD ("/signer/eip155-confirmation", test_eip155_confirmation);
   ADD ("/signer/typed-data", test_typed_data);
+  ADD ("/signer/receipt-throughput", test_receipt_throughput);
   ADD ("/signer/unwrap-key", test_unwrap_key);
   ADD ("/signer/no-secret-on-disk", test_no_secret_on_disk);
   ADD ("/signer/crash-and-restart", test_crash_and_restart);
