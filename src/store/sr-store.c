@@ -30,6 +30,32 @@ static const char * const migrations[] = {
   "  duration_ms INTEGER NOT NULL,"
   "  updated_at  INTEGER NOT NULL"
   ");",
+
+  /* 3: every transaction Seedreel signs, recorded before it is broadcast
+   * so that a crash can neither lose it nor send it twice. Amounts are
+   * decimal wei (they exceed 64 bits); times are Unix seconds. */
+  "CREATE TABLE transactions ("
+  "  id                       INTEGER PRIMARY KEY,"
+  "  idempotency_key          TEXT NOT NULL UNIQUE,"
+  "  chain_id                 INTEGER NOT NULL,"
+  "  from_address             TEXT NOT NULL,"
+  "  nonce                    INTEGER NOT NULL,"
+  "  to_address               TEXT,"
+  "  value                    TEXT NOT NULL,"
+  "  data                     BLOB,"
+  "  gas_limit                INTEGER NOT NULL,"
+  "  max_fee_per_gas          TEXT NOT NULL,"
+  "  max_priority_fee_per_gas TEXT NOT NULL,"
+  "  raw                      BLOB NOT NULL,"
+  "  hash                     TEXT NOT NULL,"
+  "  replaces                 INTEGER REFERENCES transactions (id),"
+  "  state                    TEXT NOT NULL"
+  "    CHECK (state IN ('signed', 'broadcast', 'mined', 'failed', 'replaced')),"
+  "  block_number             INTEGER,"
+  "  created_at               INTEGER NOT NULL,"
+  "  updated_at               INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX transactions_by_account ON transactions (chain_id, from_address, nonce);",
 };
 
 typedef enum {
@@ -40,8 +66,19 @@ typedef enum {
   STMT_SAVE_POSITION,
   STMT_LOOKUP_POSITION,
   STMT_FORGET_POSITION,
+  STMT_INSERT_TRANSACTION,
+  STMT_LOOKUP_TRANSACTION,
+  STMT_LOOKUP_TRANSACTION_BY_KEY,
+  STMT_LIST_TRANSACTIONS,
+  STMT_LIST_UNFINISHED_TRANSACTIONS,
+  STMT_UPDATE_TRANSACTION_STATE,
   N_STMTS
 } StatementId;
+
+#define TRANSACTION_COLUMNS \
+  "id, idempotency_key, chain_id, from_address, nonce, to_address, value, data, gas_limit, " \
+  "max_fee_per_gas, max_priority_fee_per_gas, raw, hash, replaces, state, block_number, " \
+  "created_at, updated_at"
 
 static const char * const statement_sql[N_STMTS] = {
   [STMT_SCHEMA_VERSION] = "PRAGMA user_version",
@@ -58,6 +95,23 @@ static const char * const statement_sql[N_STMTS] = {
   [STMT_LOOKUP_POSITION] =
     "SELECT position_ms, duration_ms FROM playback_positions WHERE title_id = ?1",
   [STMT_FORGET_POSITION] = "DELETE FROM playback_positions WHERE title_id = ?1",
+  [STMT_INSERT_TRANSACTION] =
+    "INSERT INTO transactions (idempotency_key, chain_id, from_address, nonce, to_address, value, "
+    "data, gas_limit, max_fee_per_gas, max_priority_fee_per_gas, raw, hash, replaces, state, "
+    "block_number, created_at, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL, ?15, ?15)",
+  [STMT_LOOKUP_TRANSACTION] =
+    "SELECT " TRANSACTION_COLUMNS " FROM transactions WHERE id = ?1",
+  [STMT_LOOKUP_TRANSACTION_BY_KEY] =
+    "SELECT " TRANSACTION_COLUMNS " FROM transactions WHERE idempotency_key = ?1",
+  [STMT_LIST_TRANSACTIONS] =
+    "SELECT " TRANSACTION_COLUMNS " FROM transactions WHERE chain_id = ?1 AND from_address = ?2 "
+    "ORDER BY nonce, id",
+  [STMT_LIST_UNFINISHED_TRANSACTIONS] =
+    "SELECT " TRANSACTION_COLUMNS " FROM transactions WHERE chain_id = ?1 AND from_address = ?2 "
+    "AND state IN ('signed', 'broadcast') ORDER BY nonce, id",
+  [STMT_UPDATE_TRANSACTION_STATE] =
+    "UPDATE transactions SET state = ?2, block_number = ?3, updated_at = ?4 WHERE id = ?1",
 };
 
 /* Long enough to ride out a checkpoint by another connection (the CLI may
@@ -1019,4 +1073,296 @@ sr_store_lookup_position_finish (SrStore       *self,
     *duration_ms = found->duration_ms;
 
   return TRUE;
+}
+
+/* ---- transactions ----------------------------------------------------- */
+
+static const char * const tx_state_names[] = {
+  [SR_STORE_TX_SIGNED] = "signed",
+  [SR_STORE_TX_BROADCAST] = "broadcast",
+  [SR_STORE_TX_MINED] = "mined",
+  [SR_STORE_TX_FAILED] = "failed",
+  [SR_STORE_TX_REPLACED] = "replaced",
+};
+
+const char *
+sr_store_tx_state_to_string (SrStoreTxState state)
+{
+  g_return_val_if_fail ((guint) state < G_N_ELEMENTS (tx_state_names), NULL);
+
+  return tx_state_names[state];
+}
+
+static gboolean
+tx_state_from_string (const char     *text,
+                      SrStoreTxState *state)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (tx_state_names); i++)
+    if (g_strcmp0 (text, tx_state_names[i]) == 0)
+      {
+        *state = (SrStoreTxState) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+void
+sr_store_transaction_free (SrStoreTransaction *tx)
+{
+  if (tx == NULL)
+    return;
+  g_free (tx->idempotency_key);
+  g_free (tx->from_address);
+  g_free (tx->to_address);
+  g_free (tx->value);
+  g_clear_pointer (&tx->data, g_bytes_unref);
+  g_free (tx->max_fee_per_gas);
+  g_free (tx->max_priority_fee_per_gas);
+  g_clear_pointer (&tx->raw, g_bytes_unref);
+  g_free (tx->hash);
+  g_free (tx);
+}
+
+SrStoreTransaction *
+sr_store_transaction_copy (const SrStoreTransaction *tx)
+{
+  SrStoreTransaction *copy = g_memdup2 (tx, sizeof *tx);
+
+  copy->idempotency_key = g_strdup (tx->idempotency_key);
+  copy->from_address = g_strdup (tx->from_address);
+  copy->to_address = g_strdup (tx->to_address);
+  copy->value = g_strdup (tx->value);
+  copy->data = tx->data != NULL ? g_bytes_ref (tx->data) : NULL;
+  copy->max_fee_per_gas = g_strdup (tx->max_fee_per_gas);
+  copy->max_priority_fee_per_gas = g_strdup (tx->max_priority_fee_per_gas);
+  copy->raw = tx->raw != NULL ? g_bytes_ref (tx->raw) : NULL;
+  copy->hash = g_strdup (tx->hash);
+  return copy;
+}
+
+static void
+bind_bytes (sqlite3_stmt *stmt,
+            int           index,
+            GBytes       *bytes)
+{
+  if (bytes == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_blob64 (stmt, index, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), SQLITE_STATIC);
+}
+
+static GBytes *
+column_bytes (sqlite3_stmt *stmt,
+              int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return NULL;
+  return g_bytes_new (sqlite3_column_blob (stmt, column), (gsize) sqlite3_column_bytes (stmt, column));
+}
+
+static char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+/* Reads a row selected with TRANSACTION_COLUMNS. */
+static SrStoreTransaction *
+read_transaction (sqlite3_stmt *stmt)
+{
+  SrStoreTransaction *tx = g_new0 (SrStoreTransaction, 1);
+
+  tx->id = sqlite3_column_int64 (stmt, 0);
+  tx->idempotency_key = column_text (stmt, 1);
+  tx->chain_id = (guint64) sqlite3_column_int64 (stmt, 2);
+  tx->from_address = column_text (stmt, 3);
+  tx->nonce = (guint64) sqlite3_column_int64 (stmt, 4);
+  tx->to_address = column_text (stmt, 5);
+  tx->value = column_text (stmt, 6);
+  tx->data = column_bytes (stmt, 7);
+  tx->gas_limit = (guint64) sqlite3_column_int64 (stmt, 8);
+  tx->max_fee_per_gas = column_text (stmt, 9);
+  tx->max_priority_fee_per_gas = column_text (stmt, 10);
+  tx->raw = column_bytes (stmt, 11);
+  tx->hash = column_text (stmt, 12);
+  tx->replaces = sqlite3_column_type (stmt, 13) == SQLITE_NULL ? 0 : sqlite3_column_int64 (stmt, 13);
+  if (!tx_state_from_string ((const char *) sqlite3_column_text (stmt, 14), &tx->state))
+    tx->state = SR_STORE_TX_SIGNED;  /* the CHECK constraint makes this unreachable */
+  tx->block_number = sqlite3_column_type (stmt, 15) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 15);
+  tx->created_at = sqlite3_column_int64 (stmt, 16);
+  tx->updated_at = sqlite3_column_int64 (stmt, 17);
+  return tx;
+}
+
+gboolean
+sr_store_insert_transaction (SrStore             *self,
+                             SrStoreTransaction  *tx,
+                             GError             **error)
+{
+  const char *what = _("Could not record the transaction");
+  sqlite3_stmt *stmt;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (SR_IS_STORE (self), FALSE);
+  g_return_val_if_fail (tx != NULL && tx->idempotency_key != NULL && tx->from_address != NULL, FALSE);
+  g_return_val_if_fail (tx->value != NULL && tx->raw != NULL && tx->hash != NULL, FALSE);
+  g_return_val_if_fail (tx->max_fee_per_gas != NULL && tx->max_priority_fee_per_gas != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  stmt = begin_statement (self, STMT_INSERT_TRANSACTION);
+  /* This row is the only memory of a transaction about to leave the
+   * machine: it must be on disk, not only in the WAL's page cache. */
+  if (!exec_sql (self, "PRAGMA synchronous = FULL", what, error))
+    {
+      end_statement (self, stmt);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, tx->idempotency_key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) tx->chain_id);
+  sqlite3_bind_text (stmt, 3, tx->from_address, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) tx->nonce);
+  if (tx->to_address != NULL)
+    sqlite3_bind_text (stmt, 5, tx->to_address, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 5);
+  sqlite3_bind_text (stmt, 6, tx->value, -1, SQLITE_STATIC);
+  bind_bytes (stmt, 7, tx->data);
+  sqlite3_bind_int64 (stmt, 8, (sqlite3_int64) tx->gas_limit);
+  sqlite3_bind_text (stmt, 9, tx->max_fee_per_gas, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 10, tx->max_priority_fee_per_gas, -1, SQLITE_STATIC);
+  bind_bytes (stmt, 11, tx->raw);
+  sqlite3_bind_text (stmt, 12, tx->hash, -1, SQLITE_STATIC);
+  if (tx->replaces > 0)
+    sqlite3_bind_int64 (stmt, 13, tx->replaces);
+  else
+    sqlite3_bind_null (stmt, 13);
+  sqlite3_bind_text (stmt, 14, sr_store_tx_state_to_string (tx->state), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 15, now);
+
+  rc = sqlite3_step (stmt);
+  ok = rc == SQLITE_DONE;
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
+    g_set_error (error, SR_STORE_ERROR, SR_STORE_ERROR_DUPLICATE,
+                 _("This transaction was already recorded (%s)"), tx->idempotency_key);
+  else if (!ok)
+    set_db_error (error, self->db, self->path, rc, what);
+  else
+    {
+      tx->id = sqlite3_last_insert_rowid (self->db);
+      tx->created_at = tx->updated_at = now;
+      tx->block_number = -1;
+    }
+  sqlite3_exec (self->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+  end_statement (self, stmt);
+
+  return ok;
+}
+
+static SrStoreTransaction *
+lookup_one (SrStore      *self,
+            sqlite3_stmt *stmt,
+            GError      **error)
+{
+  SrStoreTransaction *tx = NULL;
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    tx = read_transaction (stmt);
+  else if (rc != SQLITE_DONE)
+    set_db_error (error, self->db, self->path, rc, _("Could not read the transaction history"));
+  end_statement (self, stmt);
+  return tx;
+}
+
+SrStoreTransaction *
+sr_store_lookup_transaction (SrStore  *self,
+                             gint64    id,
+                             GError  **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SR_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = begin_statement (self, STMT_LOOKUP_TRANSACTION);
+  sqlite3_bind_int64 (stmt, 1, id);
+  return lookup_one (self, stmt, error);
+}
+
+SrStoreTransaction *
+sr_store_lookup_transaction_by_key (SrStore     *self,
+                                    const char  *idempotency_key,
+                                    GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SR_IS_STORE (self), NULL);
+  g_return_val_if_fail (idempotency_key != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = begin_statement (self, STMT_LOOKUP_TRANSACTION_BY_KEY);
+  sqlite3_bind_text (stmt, 1, idempotency_key, -1, SQLITE_STATIC);
+  return lookup_one (self, stmt, error);
+}
+
+GPtrArray *
+sr_store_list_transactions (SrStore     *self,
+                            guint64      chain_id,
+                            const char  *from_address,
+                            gboolean     unfinished_only,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) sr_store_transaction_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SR_IS_STORE (self), NULL);
+  g_return_val_if_fail (from_address != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = begin_statement (self, unfinished_only ? STMT_LIST_UNFINISHED_TRANSACTIONS : STMT_LIST_TRANSACTIONS);
+  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) chain_id);
+  sqlite3_bind_text (stmt, 2, from_address, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list, read_transaction (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (error, self->db, self->path, rc, _("Could not read the transaction history"));
+      end_statement (self, stmt);
+      return NULL;
+    }
+  end_statement (self, stmt);
+
+  return g_steal_pointer (&list);
+}
+
+gboolean
+sr_store_update_transaction_state (SrStore         *self,
+                                   gint64           id,
+                                   SrStoreTxState   state,
+                                   gint64           block_number,
+                                   GError         **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (SR_IS_STORE (self), FALSE);
+  g_return_val_if_fail ((guint) state < G_N_ELEMENTS (tx_state_names), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  stmt = begin_statement (self, STMT_UPDATE_TRANSACTION_STATE);
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, sr_store_tx_state_to_string (state), -1, SQLITE_STATIC);
+  if (block_number >= 0)
+    sqlite3_bind_int64 (stmt, 3, block_number);
+  else
+    sqlite3_bind_null (stmt, 3);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  ok = step_done (self, stmt, _("Could not update the transaction history"), error);
+  end_statement (self, stmt);
+
+  return ok;
 }

@@ -136,7 +136,7 @@ test_fresh (Fixture       *fixture,
   tables = raw_query_text (fixture->path,
                            "SELECT group_concat(name, ' ') FROM "
                            "(SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)");
-  g_assert_cmpstr (tables, ==, "kv playback_positions");
+  g_assert_cmpstr (tables, ==, "kv playback_positions transactions");
 
   g_clear_object (&store);
 
