@@ -308,6 +308,10 @@ class App:
         self.stderr = open(os.path.join(OUTDIR, f'seedreel-run{run}.log'), 'w')
         self.proc = subprocess.Popen([APP], stdout=self.stderr, stderr=subprocess.STDOUT)
         log(f'started seedreel (run {run}, pid {self.proc.pid})')
+        self.node = None
+        self.window = None
+
+    def wait_ready(self):
         self.node = wait_for('seedreel on the accessibility bus', self._find_app, timeout=20)
         self.window = find(self.node, 'the main window', timeout=20,
                            roleName='frame', name='Seedreel')
@@ -379,8 +383,7 @@ def open_preferences(app):
 
 
 def rpc_url_entry(prefs):
-    row = find(prefs, 'the RPC URL row', name='RPC URL', roleName='text')
-    return row
+    return find(prefs, 'the RPC URL row', name='RPC URL', roleName='text')
 
 
 def entry_text(node):
@@ -438,6 +441,9 @@ def run():
 
     app = App(1)
     try:
+        app.wait_ready()
+        # A first start opens on Browse.
+        check_page(app, 'Browse', 'No Titles Yet')
         for tab, status in PAGES:
             app.click(page_tab(app, tab))
             check_page(app, tab, status)
@@ -487,6 +493,7 @@ def run():
 
     app = App(2)
     try:
+        app.wait_ready()
         check_page(app, 'Wallet', 'No Wallet Yet')
         prefs = open_preferences(app)
         entry = rpc_url_entry(prefs)
