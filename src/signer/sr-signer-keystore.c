@@ -512,7 +512,8 @@ compare_info (gconstpointer a,
   return memcmp (ia->address, ib->address, SR_ADDRESS_LEN);
 }
 
-/* Unreadable files are left out here; using the account reports why. */
+/* A damaged file is still listed, named after its file and without a label,
+ * so the account does not silently vanish; unlocking it explains what is wrong. */
 GPtrArray *
 sr_signer_keystore_list (const gchar *dir)
 {
@@ -531,8 +532,18 @@ sr_signer_keystore_list (const gchar *dir)
         continue;
       path = g_build_filename (dir, name, NULL);
       info = sr_signer_keystore_read_info (path, NULL);
-      if (info != NULL)
-        g_ptr_array_add (accounts, info);
+      if (info == NULL)
+        {
+          g_autofree gchar *address = g_strndup (name, strlen (name) - strlen (".json"));
+          guint8 raw[SR_ADDRESS_LEN];
+
+          if (!sr_address_parse (address, raw, NULL))
+            continue;
+          info = g_new0 (SrSignerKeystoreInfo, 1);
+          memcpy (info->address, raw, SR_ADDRESS_LEN);
+          info->label = g_strdup ("");
+        }
+      g_ptr_array_add (accounts, info);
     }
   g_ptr_array_sort (accounts, compare_info);
   return accounts;

@@ -504,6 +504,79 @@ test_eip155_confirmation (Fixture       *fixture,
 }
 
 static void
+test_eip1559 (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrTx) tx = sr_tx_new (SR_TX_TYPE_EIP1559);
+  g_autoptr(SrTx) decoded = NULL;
+  g_autoptr(GVariant) tx_v = NULL;
+  g_autoptr(GVariant) summary = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  g_autofree gchar *address = NULL;
+  g_autofree gchar *token = NULL;
+  static const guint8 transfer[] = { 0xa9, 0x05, 0x9c, 0xbb, 0x00, 0x01 };
+  guint8 sender[SR_ADDRESS_LEN], expected[SR_ADDRESS_LEN];
+  const gchar *text;
+
+  tx->chain_id = 31337;
+  tx->nonce = 3;
+  sr_u256_from_uint64 (tx->max_priority_fee_per_gas, 1000000000);
+  sr_u256_from_uint64 (tx->max_fee_per_gas, 30000000000);
+  tx->gas_limit = 60000;
+  tx->has_to = TRUE;
+  g_assert_true (sr_address_parse ("0x5FbDB2315678afecb367f032d93F642f64180aa3", tx->to, NULL));
+  tx->data = g_bytes_new_static (transfer, sizeof transfer);
+  tx_v = g_variant_ref_sink (sr_signer_tx_to_variant (tx));
+
+  address = import_key (fixture->signer, KEY_4646, &error);
+  g_assert_no_error (error);
+  g_assert_true (unlock (fixture->signer, address, PASSWORD, 0, &error));
+
+  summary = prepare_tx (fixture->signer, address, tx_v, &token, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_lookup (summary, "data-selector", "&s", &text));
+  g_assert_cmpstr (text, ==, "0xa9059cbb");
+  g_assert_true (g_variant_lookup (summary, "max-fee-per-gas", "&s", &text));
+  g_assert_cmpstr (text, ==, "30000000000");
+  g_assert_true (g_variant_lookup (summary, "to", "&s", &text));
+  g_assert_cmpstr (text, ==, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+
+  raw = sign_tx (fixture->signer, address, tx_v, token, &error);
+  g_assert_no_error (error);
+  decoded = sr_tx_decode (raw, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (decoded->type, ==, SR_TX_TYPE_EIP1559);
+  g_assert_cmpuint (decoded->chain_id, ==, 31337);
+  g_assert_cmpuint (decoded->nonce, ==, 3);
+  g_assert_true (sr_tx_recover_sender (decoded, sender, &error));
+  g_assert_true (sr_address_parse (address, expected, NULL));
+  g_assert_cmpmem (sender, SR_ADDRESS_LEN, expected, SR_ADDRESS_LEN);
+
+  /* A transaction without a chain id could be replayed anywhere: refused outright. */
+  {
+    g_autoptr(GVariant) no_chain = NULL;
+    g_autofree gchar *no_chain_token = NULL;
+
+    tx->chain_id = 0;
+    no_chain = g_variant_ref_sink (sr_signer_tx_to_variant (tx));
+    g_assert_null (prepare_tx (fixture->signer, address, no_chain, &no_chain_token, &error));
+    g_assert_error (error, SR_SIGNER_ERROR, SR_SIGNER_ERROR_INVALID_ARGUMENT);
+  }
+}
+
+static void
+test_missing_agent (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrSigner) signer = sr_signer_spawn ("/nonexistent/seedreel-signer", &error);
+
+  g_assert_null (signer);
+  g_assert_error (error, SR_SIGNER_ERROR, SR_SIGNER_ERROR_NOT_RUNNING);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/seedreel-signer"));
+}
+
+static void
 test_typed_data (Fixture       *fixture,
                  gconstpointer  data)
 {
@@ -892,6 +965,15 @@ test_damaged_keystore (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, path));
   g_clear_error (&error);
 
+  /* The account stays listed, so the user can see what is damaged. */
+  {
+    g_autoptr(GPtrArray) accounts = list_accounts (fixture->signer, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (accounts->len, ==, 1);
+    g_assert_cmpstr (((SrSignerAccount *) g_ptr_array_index (accounts, 0))->address, ==, address);
+  }
+
   /* Truncated file. */
   g_assert_true (g_file_set_contents (path, contents, (gssize) length / 2, &error));
   g_assert_false (unlock (fixture->signer, address, PASSWORD, 0, &error));
@@ -959,6 +1041,7 @@ main (int    argc,
   ADD ("/signer/keystore-v3-round-trip", test_keystore_v3_round_trip);
   ADD ("/signer/hostile-v3", test_hostile_v3);
   ADD ("/signer/eip155-confirmation", test_eip155_confirmation);
+  ADD ("/signer/eip1559", test_eip1559);
   ADD ("/signer/typed-data", test_typed_data);
   ADD ("/signer/receipt-throughput", test_receipt_throughput);
   ADD ("/signer/unwrap-key", test_unwrap_key);
@@ -969,6 +1052,7 @@ main (int    argc,
   ADD ("/signer/damaged-keystore", test_damaged_keystore);
   ADD ("/signer/process-hardening", test_process_hardening);
 #undef ADD
+  g_test_add_func ("/signer/missing-agent", test_missing_agent);
 
   status = g_test_run ();
   remove_tree (data_home);
