@@ -9,6 +9,7 @@
 
 #include "transcode/sr-ladder-encoder.h"
 #include "transcode/sr-media-probe.h"
+#include "transcode/sr-output-check.h"
 #include "transcode/sr-transcode-error.h"
 #include "transcode-test-util.h"
 
@@ -309,6 +310,151 @@ test_source_without_audio (void)
   run_state_clear (&state);
 }
 
+static gchar *
+out_path (const gchar *file)
+{
+  g_assert_nonnull (out_dir);
+  return g_build_filename (out_dir, file, NULL);
+}
+
+static void
+check_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static SrOutputReport *
+check_output (GFile *output,
+              guint  width,
+              guint  height)
+{
+  g_autoptr(SrOutputCheck) check = sr_output_check_new (source, output, width, height);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *name = g_file_get_basename (output);
+  SrOutputReport *report;
+  gint64 t0 = g_get_monotonic_time ();
+
+  sr_output_check_run_async (check, NULL, check_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  report = sr_output_check_run_finish (check, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+
+  text = sr_output_report_to_string (report);
+  g_test_message ("%s (checked in %.2f s):\n%s", name, (g_get_monotonic_time () - t0) / 1e6, text);
+  return report;
+}
+
+static void
+test_outputs_pass_every_check (void)
+{
+  const struct { const gchar *file; guint w, h; } rungs[] = {
+    { "720p.mp4", 1280, 720 }, { "480p.mp4", 854, 480 }, { "360p.mp4", 640, 360 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rungs); i++)
+    {
+      g_autofree gchar *path = out_path (rungs[i].file);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(SrOutputReport) report = check_output (file, rungs[i].w, rungs[i].h);
+      g_autofree gchar *resolution = g_strdup_printf ("Resolution %u×%u (requested %u×%u)",
+                                                      rungs[i].w, rungs[i].h, rungs[i].w, rungs[i].h);
+
+      g_assert_true (sr_output_report_get_passed (report));
+      g_assert_cmpuint (sr_output_report_get_n_checks (report), ==, 7);
+      /* The source's container duration includes its AAC padding. */
+      g_assert_true (g_str_has_prefix (sr_output_report_get_message (report, SR_OUTPUT_CHECK_DURATION),
+                                       "Duration 4.00 s (source 4.0"));
+      g_assert_cmpstr (sr_output_report_get_message (report, SR_OUTPUT_CHECK_RESOLUTION), ==, resolution);
+      g_assert_cmpstr (sr_output_report_get_message (report, SR_OUTPUT_CHECK_AUDIO), ==, "Audio present");
+      g_assert_cmpuint (sr_output_report_get_frames (report), ==, 100);
+      g_assert_cmpfloat (sr_output_report_get_lowest_ssim (report), >=, SR_OUTPUT_CHECK_DEFAULT_SSIM_THRESHOLD);
+      g_assert_true (g_str_has_prefix (sr_output_report_get_message (report, SR_OUTPUT_CHECK_SSIM), "SSIM "));
+      g_assert_nonnull (strstr (sr_output_report_get_message (report, SR_OUTPUT_CHECK_SSIM), " at 5 points"));
+    }
+}
+
+/* A worker that returns a different video of the right size, length and
+ * format is caught by the picture comparison alone. */
+static void
+test_tampered_output_fails_ssim (void)
+{
+  g_autoptr(GFile) other = transcode_test_make_clip (tmp_dir, "other.mp4", "ball", 640, 360, 4, TRUE);
+  g_autoptr(SrOutputReport) report = check_output (other, 640, 360);
+
+  g_assert_false (sr_output_report_get_passed (report));
+  g_assert_false (sr_output_report_check_passed (report, SR_OUTPUT_CHECK_SSIM));
+  g_assert_cmpfloat (sr_output_report_get_lowest_ssim (report), <, 0.6);
+  g_assert_true (sr_output_report_check_passed (report, SR_OUTPUT_CHECK_DECODABLE));
+  g_assert_true (sr_output_report_check_passed (report, SR_OUTPUT_CHECK_DURATION));
+  g_assert_true (sr_output_report_check_passed (report, SR_OUTPUT_CHECK_RESOLUTION));
+  g_assert_true (sr_output_report_check_passed (report, SR_OUTPUT_CHECK_CONTAINER));
+}
+
+static void
+test_truncated_output_fails (void)
+{
+  g_autofree gchar *full = out_path ("360p.mp4");
+  g_autofree gchar *cut = g_build_filename (tmp_dir, "360p-truncated.mp4", NULL);
+  g_autofree gchar *data = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (cut);
+  g_autoptr(SrOutputReport) report = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (full, &data, &len, NULL));
+  g_assert_true (g_file_set_contents (cut, data, len * 6 / 10, NULL));
+
+  report = check_output (file, 640, 360);
+  g_assert_false (sr_output_report_get_passed (report));
+  g_assert_false (sr_output_report_check_passed (report, SR_OUTPUT_CHECK_DURATION));
+  g_assert_cmpuint (sr_output_report_get_frames (report), <, 100);
+}
+
+static void
+test_wrong_size_and_missing_audio_fail (void)
+{
+  g_autofree gchar *p480 = out_path ("480p.mp4");
+  g_autofree gchar *p360 = out_path ("360p.mp4");
+  g_autofree gchar *silent = g_build_filename (tmp_dir, "360p-silent.mp4", NULL);
+  g_autofree gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! qtdemux ! h264parse ! mp4mux ! filesink location=\"%s\"",
+                                            p360, silent);
+  g_autoptr(GFile) f480 = g_file_new_for_path (p480);
+  g_autoptr(GFile) fsilent = g_file_new_for_path (silent);
+  g_autoptr(SrOutputReport) wrong_size = NULL;
+  g_autoptr(SrOutputReport) no_audio = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) msg = NULL;
+
+  wrong_size = check_output (f480, 640, 360);
+  g_assert_false (sr_output_report_get_passed (wrong_size));
+  g_assert_false (sr_output_report_check_passed (wrong_size, SR_OUTPUT_CHECK_RESOLUTION));
+  g_assert_cmpstr (sr_output_report_get_message (wrong_size, SR_OUTPUT_CHECK_RESOLUTION), ==,
+                   "Resolution 854×480 (requested 640×360)");
+
+  /* The same pictures remuxed without audio and without fast start. */
+  pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (pipeline);
+  msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  no_audio = check_output (fsilent, 640, 360);
+  g_assert_false (sr_output_report_get_passed (no_audio));
+  g_assert_false (sr_output_report_check_passed (no_audio, SR_OUTPUT_CHECK_AUDIO));
+  g_assert_false (sr_output_report_check_passed (no_audio, SR_OUTPUT_CHECK_FAST_START));
+  g_assert_true (sr_output_report_check_passed (no_audio, SR_OUTPUT_CHECK_SSIM));
+  g_assert_true (sr_output_report_check_passed (no_audio, SR_OUTPUT_CHECK_DURATION));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -322,6 +468,10 @@ main (int argc, char **argv)
 
   g_test_add_func ("/transcode/encode/ladder", test_encode_ladder);
   g_test_add_func ("/transcode/encode/keyframes-aligned", test_keyframes_aligned);
+  g_test_add_func ("/transcode/check/outputs-pass", test_outputs_pass_every_check);
+  g_test_add_func ("/transcode/check/tampered", test_tampered_output_fails_ssim);
+  g_test_add_func ("/transcode/check/truncated", test_truncated_output_fails);
+  g_test_add_func ("/transcode/check/wrong-size-and-missing-audio", test_wrong_size_and_missing_audio_fail);
   g_test_add_func ("/transcode/encode/cancel", test_cancel_removes_outputs);
   g_test_add_func ("/transcode/encode/not-video", test_not_video_source);
   g_test_add_func ("/transcode/encode/no-audio", test_source_without_audio);
