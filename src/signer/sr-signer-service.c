@@ -79,6 +79,7 @@ struct _SrSignerService
   SrDBusSigner1 *skeleton;
   GHashTable *unlocked;  /* checksummed address → Unlocked */
   GHashTable *pending;   /* token → Pending */
+  GMutex kdf_mutex;      /* one password job at a time */
 };
 
 G_DEFINE_FINAL_TYPE (SrSignerService, sr_signer_service, G_TYPE_OBJECT)
@@ -319,8 +320,6 @@ typedef struct {
   guint8 *key;       /* out, JOB_UNLOCK: sodium_malloc */
 } Job;
 
-static GMutex kdf_mutex;
-
 static void
 wipe_string (gchar *text)
 {
@@ -453,11 +452,12 @@ job_thread (GTask        *task,
             gpointer      task_data,
             GCancellable *cancellable)
 {
+  SrSignerService *self = source_object;
   Job *job = task_data;
   GError *error = NULL;
   gboolean ok = FALSE;
 
-  g_mutex_lock (&kdf_mutex);
+  g_mutex_lock (&self->kdf_mutex);
   switch (job->kind)
     {
     case JOB_CREATE:
@@ -481,7 +481,7 @@ job_thread (GTask        *task,
     default:
       g_assert_not_reached ();
     }
-  g_mutex_unlock (&kdf_mutex);
+  g_mutex_unlock (&self->kdf_mutex);
 
   if (ok)
     g_task_return_boolean (task, TRUE);
@@ -1307,6 +1307,7 @@ sr_signer_service_finalize (GObject *object)
   SrSignerService *self = SR_SIGNER_SERVICE (object);
 
   g_free (self->keys_dir);
+  g_mutex_clear (&self->kdf_mutex);
 
   G_OBJECT_CLASS (sr_signer_service_parent_class)->finalize (object);
 }
@@ -1326,6 +1327,7 @@ sr_signer_service_init (SrSignerService *self)
   self->unlocked = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) unlocked_free);
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->skeleton = sr_dbus_signer1_skeleton_new ();
+  g_mutex_init (&self->kdf_mutex);
 
   g_signal_connect (self->skeleton, "handle-list-accounts", G_CALLBACK (handle_list_accounts), self);
   g_signal_connect (self->skeleton, "handle-create-account", G_CALLBACK (handle_create_account), self);

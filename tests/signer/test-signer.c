@@ -673,6 +673,63 @@ test_receipt_throughput (Fixture       *fixture,
   g_assert_cmpfloat (agent_rate, >, 25.0);
 }
 
+typedef struct {
+  GAsyncResult *create;
+  GAsyncResult *receipt;
+  gboolean receipt_first;
+} Race;
+
+static void
+on_create_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Race *race = user_data;
+
+  race->create = g_object_ref (result);
+}
+
+static void
+on_receipt_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Race *race = user_data;
+
+  race->receipt = g_object_ref (result);
+  race->receipt_first = race->create == NULL;
+}
+
+/* Key stretching must not stall the receipts a viewer signs while watching. */
+static void
+test_busy_agent_still_signs (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  static const gchar *receipt = TYPED_DATA ("Seedreel", "Receipt", RECEIPT_FIELDS);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autofree gchar *address = NULL;
+  g_autofree gchar *created = NULL;
+  Race race = { NULL, NULL, FALSE };
+
+  address = import_key (fixture->signer, KEY_4646, &error);
+  g_assert_no_error (error);
+  g_assert_true (unlock (fixture->signer, address, PASSWORD, 0, &error));
+
+  sr_signer_create_account_async (fixture->signer, "Second", PASSWORD, NULL, on_create_done, &race);
+  sr_signer_sign_typed_data_async (fixture->signer, address, receipt, NULL, NULL, on_receipt_done, &race);
+  while (race.create == NULL || race.receipt == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (race.receipt_first);
+  signature = sr_signer_sign_typed_data_finish (fixture->signer, race.receipt, &error);
+  g_assert_no_error (error);
+  created = sr_signer_create_account_finish (fixture->signer, race.create, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (race.create);
+  g_object_unref (race.receipt);
+}
+
 static void
 test_unwrap_key (Fixture       *fixture,
                  gconstpointer  data)
@@ -1044,6 +1101,7 @@ main (int    argc,
   ADD ("/signer/eip1559", test_eip1559);
   ADD ("/signer/typed-data", test_typed_data);
   ADD ("/signer/receipt-throughput", test_receipt_throughput);
+  ADD ("/signer/busy-agent-still-signs", test_busy_agent_still_signs);
   ADD ("/signer/unwrap-key", test_unwrap_key);
   ADD ("/signer/no-secret-on-disk", test_no_secret_on_disk);
   ADD ("/signer/crash-and-restart", test_crash_and_restart);
