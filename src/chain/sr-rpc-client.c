@@ -23,6 +23,9 @@ G_DEFINE_QUARK (sr-rpc-error-quark, sr_rpc_error)
 #define MAX_JSON_DEPTH 64
 /* Longer node messages are cut before they reach a dialog. */
 #define MAX_REMOTE_MESSAGE 300
+/* Far above any real answer (a large eth_getLogs page is a few MiB). */
+#define MAX_REPLY_SIZE (32 * 1024 * 1024)
+#define READ_CHUNK (64 * 1024)
 
 struct _SrRpcClient
 {
@@ -60,6 +63,7 @@ typedef struct {
   guint n_ids;
   gboolean is_batch;
   SrRpcBatch *batch;           /* owned, batch only */
+  GByteArray *body;            /* the reply as it arrives */
 } Exchange;
 
 struct _SrRpcBatch
@@ -87,6 +91,7 @@ exchange_free (Exchange *ex)
   g_clear_object (&ex->inner);
   g_clear_object (&ex->message);
   g_clear_pointer (&ex->batch, sr_rpc_batch_unref);
+  g_clear_pointer (&ex->body, g_byte_array_unref);
   g_clear_object (&ex->client);
   g_free (ex);
 }
@@ -433,8 +438,8 @@ start_exchange (SrRpcClient  *self,
       g_source_attach (ex->deadline, g_task_get_context (task));
     }
 
-  soup_session_send_and_read_async (self->session, ex->message, G_PRIORITY_DEFAULT,
-                                    ex->inner, exchange_done, task);
+  soup_session_send_async (self->session, ex->message, G_PRIORITY_DEFAULT,
+                           ex->inner, exchange_done, task);
 }
 
 static JsonNode *
@@ -531,35 +536,48 @@ batch_reply (Exchange  *ex,
 }
 
 static void
-exchange_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+return_transport_failure (GTask  *task,
+                          GError *error)
 {
-  g_autoptr(GTask) task = user_data;
   Exchange *ex = g_task_get_task_data (task);
   const char *url = ex->client->url;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) root = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (body == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && ex->timed_out)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && ex->timed_out)
-        g_task_return_new_error (task, SR_RPC_ERROR, SR_RPC_ERROR_TIMEOUT,
-                                 _("The network at %s did not answer within %.1f s. "
-                                   "Check your connection or try another RPC URL."),
-                                 url, ex->client->timeout_ms / 1000.0);
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        {
-          GError *out = NULL;
-          set_transport_error (&out, url, error);
-          g_task_return_error (task, out);
-        }
-      return;
+      g_task_return_new_error (task, SR_RPC_ERROR, SR_RPC_ERROR_TIMEOUT,
+                               _("The network at %s did not answer within %.1f s. "
+                                 "Check your connection or try another RPC URL."),
+                               url, ex->client->timeout_ms / 1000.0);
+      g_error_free (error);
     }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, error);
+  else
+    {
+      GError *out = NULL;
+      set_transport_error (&out, url, error);
+      g_task_return_error (task, out);
+      g_error_free (error);
+    }
+}
+
+static void
+return_too_large (GTask *task)
+{
+  Exchange *ex = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  set_malformed (&error, ex->client->url, _("the reply is far larger than any JSON-RPC answer"));
+  g_task_return_error (task, error);
+}
+
+static void
+handle_body (GTask  *task,
+             GBytes *body)
+{
+  Exchange *ex = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
 
   root = parse_body (ex, body, &error);
   if (root == NULL)
@@ -584,6 +602,70 @@ exchange_done (GObject      *source,
       else
         g_task_return_error (task, g_steal_pointer (&error));
     }
+}
+
+static void
+read_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  Exchange *ex = g_task_get_task_data (task);
+  GInputStream *stream = G_INPUT_STREAM (source);
+  g_autoptr(GBytes) chunk = NULL;
+  GError *error = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (stream, result, &error);
+  if (chunk == NULL)
+    {
+      return_transport_failure (task, error);
+      g_object_unref (task);
+      return;
+    }
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      g_autoptr(GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&ex->body));
+
+      handle_body (task, body);
+      g_object_unref (task);
+      return;
+    }
+  if (ex->body->len + g_bytes_get_size (chunk) > MAX_REPLY_SIZE)
+    {
+      return_too_large (task);
+      g_object_unref (task);
+      return;
+    }
+  g_byte_array_append (ex->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  g_input_stream_read_bytes_async (stream, READ_CHUNK, G_PRIORITY_DEFAULT, ex->inner, read_done, task);
+}
+
+static void
+exchange_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  Exchange *ex = g_task_get_task_data (task);
+  g_autoptr(GInputStream) stream = NULL;
+  GError *error = NULL;
+
+  stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (stream == NULL)
+    {
+      return_transport_failure (task, error);
+      g_object_unref (task);
+      return;
+    }
+  /* A hostile node must not make Seedreel buffer gigabytes. */
+  if (soup_message_headers_get_content_length (soup_message_get_response_headers (ex->message)) > MAX_REPLY_SIZE)
+    {
+      return_too_large (task);
+      g_object_unref (task);
+      return;
+    }
+  ex->body = g_byte_array_new ();
+  g_input_stream_read_bytes_async (stream, READ_CHUNK, G_PRIORITY_DEFAULT, ex->inner, read_done, task);
 }
 
 void

@@ -124,6 +124,21 @@ hostile_handler (SoupServer        *server,
       respond (msg, 200, "application/json", "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":"
                "{\"code\":-32600,\"message\":\"batches are not supported\"}}");
     }
+  else if (g_str_equal (path, "/endless"))
+    {
+      /* Chunked, so no Content-Length warns the client: 40 MiB of JSON whitespace. */
+      SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+      SoupMessageBody *response = soup_server_message_get_response_body (msg);
+      g_autofree char *blank = g_malloc (1024 * 1024);
+
+      memset (blank, ' ', 1024 * 1024);
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+      soup_message_headers_set_content_type (headers, "application/json", NULL);
+      for (guint i = 0; i < 40; i++)
+        soup_message_body_append (response, SOUP_MEMORY_COPY, blank, 1024 * 1024);
+      soup_message_body_complete (response);
+    }
   else if (g_str_equal (path, "/hang"))
     {
       /* Accept the request and never answer. */
@@ -204,6 +219,7 @@ test_malformed_replies (void)
     { "/revert-string", SR_RPC_ERROR_REVERTED, "Not enough tokens" },
     { "/revert-custom", SR_RPC_ERROR_REVERTED, "custom error 0xcf479181" },
     { "/revert-hostile", SR_RPC_ERROR_REVERTED, "custom error 0x08c379a0" },
+    { "/endless", SR_RPC_ERROR_MALFORMED, "far larger" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
