@@ -106,6 +106,7 @@ open_session (Cli *cli, GError **error)
 {
   SrTorrentSessionOptions o;
   gboolean loopback = opt_listen != NULL && g_str_has_prefix (opt_listen, "127.");
+  g_autofree char *outgoing = NULL;
 
   if (loopback)
     sr_torrent_session_options_init_loopback (&o);
@@ -116,6 +117,13 @@ open_session (Cli *cli, GError **error)
     }
   if (opt_listen != NULL)
     o.listen_interfaces = opt_listen;
+  /* On loopback, dial from the address we listen on, so that several
+   * clients on one machine look like different hosts to their peers. */
+  if (loopback)
+    {
+      outgoing = g_strndup (opt_listen, strcspn (opt_listen, ":"));
+      o.outgoing_interfaces = outgoing;
+    }
   o.state_dir = opt_state_dir;
   o.download_dir = opt_output;
 
@@ -271,9 +279,11 @@ cmd_create (int argc, char **argv)
 {
   gboolean v1_only = FALSE;
   g_autofree char *output = NULL;
+  g_auto(GStrv) trackers = NULL;
   GOptionEntry entries[] = {
     { "v1-only", 0, 0, G_OPTION_ARG_NONE, &v1_only, N_("A BitTorrent v1 torrent, for older clients (default: v1+v2 hybrid)"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the .torrent here (default: NAME.torrent)"), N_("FILE") },
+    { "tracker", 't', 0, G_OPTION_ARG_STRING_ARRAY, &trackers, N_("Announce to this tracker (repeatable)"), N_("URL") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, N_("No progress lines"), NULL },
     { NULL }
   };
@@ -291,7 +301,7 @@ cmd_create (int argc, char **argv)
     }
 
   sr_torrent_create_async (argv[1], v1_only ? SR_TORRENT_CREATE_V1_ONLY : SR_TORRENT_CREATE_NONE,
-                           opt_quiet ? NULL : on_create_progress, NULL, NULL, on_created, &created);
+                           (const char *const *) trackers, opt_quiet ? NULL : on_create_progress, NULL, NULL, on_created, &created);
   while (!created.done)
     g_main_context_iteration (NULL, TRUE);
   if (created.bytes == NULL)

@@ -14,6 +14,7 @@
 typedef struct {
   char *path;
   SrTorrentCreateFlags flags;
+  GStrv trackers;
   SrTorrentCreateProgress progress;
   gpointer progress_data;
   GMainContext *context;
@@ -31,6 +32,7 @@ static void
 create_data_free (CreateData *data)
 {
   g_free (data->path);
+  g_strfreev (data->trackers);
   g_clear_pointer (&data->context, g_main_context_unref);
   g_clear_object (&data->cancellable);
   g_free (data);
@@ -119,7 +121,8 @@ create_torrent (CreateData *data, GError **error)
     }
   piece_length = sr_torrent_piece_length_for_size (path_size (data->path));
   bytes = sr_lt_create_torrent (data->path, (data->flags & SR_TORRENT_CREATE_V1_ONLY) != 0,
-                                (int) piece_length, on_hash_progress, data, &len, &err);
+                                (int) piece_length, (const char *const *) data->trackers,
+                                on_hash_progress, data, &len, &err);
   if (bytes == NULL)
     {
       _sr_torrent_set_error (error, &err);
@@ -144,7 +147,7 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
 
 void
 sr_torrent_create_async (const char *path, SrTorrentCreateFlags flags,
-                         SrTorrentCreateProgress progress, gpointer progress_data,
+                         const char *const *trackers, SrTorrentCreateProgress progress, gpointer progress_data,
                          GCancellable *cancellable, GAsyncReadyCallback callback,
                          gpointer user_data)
 {
@@ -158,6 +161,7 @@ sr_torrent_create_async (const char *path, SrTorrentCreateFlags flags,
   data = g_new0 (CreateData, 1);
   data->path = g_strdup (path);
   data->flags = flags;
+  data->trackers = g_strdupv ((char **) trackers);
   data->progress = progress;
   data->progress_data = progress_data;
   data->context = g_main_context_ref_thread_default ();
@@ -176,12 +180,13 @@ sr_torrent_create_finish (GAsyncResult *result, GError **error)
 
 GBytes *
 sr_torrent_create_sync (const char *path, SrTorrentCreateFlags flags,
-                        GCancellable *cancellable, GError **error)
+                        const char *const *trackers, GCancellable *cancellable, GError **error)
 {
   CreateData data = { 0 };
 
   data.path = (char *) path;
   data.flags = flags;
+  data.trackers = (GStrv) trackers;
   data.cancellable = cancellable;
   return create_torrent (&data, error);
 }

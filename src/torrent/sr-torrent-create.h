@@ -18,8 +18,10 @@ typedef enum {
 typedef void (*SrTorrentCreateProgress) (guint pieces_done, guint n_pieces, gpointer user_data);
 
 guint             sr_torrent_piece_length_for_size     (guint64 total_size);
+/* @trackers: NULL-terminated announce URLs, one tier each; may be NULL. */
 void              sr_torrent_create_async              (const char              *path,
                                                         SrTorrentCreateFlags     flags,
+                                                        const char *const       *trackers,
                                                         SrTorrentCreateProgress  progress,
                                                         gpointer                 progress_data,
                                                         GCancellable            *cancellable,
@@ -29,6 +31,7 @@ GBytes           *sr_torrent_create_finish             (GAsyncResult  *result,
                                                         GError       **error);
 GBytes           *sr_torrent_create_sync               (const char           *path,
                                                         SrTorrentCreateFlags  flags,
+                                                        const char *const    *trackers,
                                                         GCancellable         *cancellable,
                                                         GError              **error);
 

@@ -49,7 +49,7 @@ test_hybrid_and_v1 (void)
   g_assert_cmpuint (hi->files->len, ==, 2);  /* pad files are not listed */
   g_assert_cmpuint (hi->piece_length, ==, sr_torrent_piece_length_for_size (vi->total_size));
 
-  missing = sr_torrent_create_sync (nowhere, SR_TORRENT_CREATE_NONE, NULL, &error);
+  missing = sr_torrent_create_sync (nowhere, SR_TORRENT_CREATE_NONE, NULL, NULL, &error);
   g_assert_null (missing);
   g_assert_error (error, SR_TORRENT_ERROR, SR_TORRENT_ERROR_IO);
 
@@ -109,7 +109,7 @@ test_progress_and_cancel (void)
   CreateState s = { 0 };
   CreateState c = { 0 };
 
-  sr_torrent_create_async (path, SR_TORRENT_CREATE_NONE, on_progress, &s, NULL, on_created, &s);
+  sr_torrent_create_async (path, SR_TORRENT_CREATE_NONE, NULL, on_progress, &s, NULL, on_created, &s);
   g_assert_true (test_wait_until (create_finished, &s, 30000));
   g_assert_no_error (s.error);
   g_assert_nonnull (s.result);
@@ -118,7 +118,7 @@ test_progress_and_cancel (void)
   g_clear_pointer (&s.result, g_bytes_unref);
 
   c.cancellable = g_cancellable_new ();
-  sr_torrent_create_async (path, SR_TORRENT_CREATE_NONE, on_progress, &c, c.cancellable, on_created, &c);
+  sr_torrent_create_async (path, SR_TORRENT_CREATE_NONE, NULL, on_progress, &c, c.cancellable, on_created, &c);
   g_assert_true (test_wait_until (create_finished, &c, 30000));
   g_assert_null (c.result);
   g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);

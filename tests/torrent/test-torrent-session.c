@@ -251,7 +251,7 @@ test_three_peer_swarm (void)
   g_autofree char *dir_c = g_build_filename (dir, "c", NULL);
   g_autofree char *out_b = g_build_filename (dir_b, "film.mp4", NULL);
   g_autofree char *out_c = g_build_filename (dir_c, "film.mp4", NULL);
-  g_autoptr(GBytes) data = test_write_random_file (src_path, 16 * 1024 * 1024);
+  g_autoptr(GBytes) data = test_write_random_file (src_path, 8 * 1024 * 1024);
   g_autoptr(GBytes) torrent = test_create_torrent (src_path, FALSE);
   g_autoptr(SrTorrentSession) sa = test_loopback_session (NULL, dir);
   g_autoptr(SrTorrentSession) sb = test_loopback_session (NULL, dir_b);
@@ -272,7 +272,7 @@ test_three_peer_swarm (void)
   o.torrent = torrent;
   o.save_path = g_path_get_dirname (src_path);
   o.flags = SR_TORRENT_ADD_SEED_MODE;
-  o.upload_limit = 4 * 1024 * 1024;
+  o.upload_limit = 1024 * 1024;
   ta = sr_torrent_session_add (sa, &o, &error);
   g_free ((char *) o.save_path);
   g_assert_no_error (error);

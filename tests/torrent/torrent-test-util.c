@@ -78,7 +78,7 @@ test_create_torrent (const char *path, gboolean v1_only)
 {
   g_autoptr(GError) error = NULL;
   GBytes *bytes = sr_torrent_create_sync (path, v1_only ? SR_TORRENT_CREATE_V1_ONLY : SR_TORRENT_CREATE_NONE,
-                                          NULL, &error);
+                                          NULL, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (bytes);

@@ -998,6 +998,7 @@ sr_lt_info_file (const SrLtInfo *info, int index, SrLtFile *file)
 
 uint8_t *
 sr_lt_create_torrent (const char *path, bool v1_only, int piece_length,
+                      const char *const *trackers,
                       SrLtHashProgressFunc progress, void *user_data,
                       size_t *len, SrLtError *error)
 {
@@ -1013,6 +1014,8 @@ sr_lt_create_torrent (const char *path, bool v1_only, int piece_length,
       throw lt::system_error (lt::error_code (ENOENT, lt::system_category ()));
     lt::create_torrent ct (fs, piece_length, v1_only ? lt::create_torrent::v1_only : lt::create_flags_t{});
     ct.set_creator ("Seedreel 0.1");
+    for (int tier = 0; trackers != nullptr && trackers[tier] != nullptr; tier++)
+      ct.add_tracker (trackers[tier], tier);
     int total = ct.num_pieces ();
     std::string parent = full.find ('/') == std::string::npos ? "." : full.substr (0, full.rfind ('/'));
     if (parent.empty ())

@@ -198,6 +198,7 @@ bool         sr_lt_info_file (const SrLtInfo *info, int index, SrLtFile *file);
 /* Returns false to cancel hashing. */
 typedef bool (*SrLtHashProgressFunc) (int pieces_done, int num_pieces, void *user_data);
 uint8_t     *sr_lt_create_torrent (const char *path, bool v1_only, int piece_length,
+                                   const char *const *trackers,  /* NULL-terminated, may be NULL */
                                    SrLtHashProgressFunc progress, void *user_data,
                                    size_t *len, SrLtError *error);
 
