@@ -259,6 +259,43 @@ broadcast (GTask *task)
 }
 
 static void
+persist_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SrTxManager *self = source_object;
+  GError *error = NULL;
+
+  if (sr_store_insert_transaction (self->store, task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+persisted_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  SrTxManager *self = SR_TX_MANAGER (source);
+  SendJob *job = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_clear_pointer (&job->record, sr_store_transaction_free);
+      send_fail (task, error);
+      return;
+    }
+  /* From here on the nonce belongs to a recorded transaction. */
+  job->nonce_reserved = FALSE;
+  g_signal_emit (self, signals[SIGNAL_TRANSACTION_CHANGED], 0, job->record->id);
+  broadcast (task);
+}
+
+static void
 signed_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -269,6 +306,7 @@ signed_cb (GObject      *source,
   g_autoptr(GBytes) raw = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SrStoreTransaction) record = NULL;
+  GTask *persist_task;
   guint8 hash[32];
   gsize raw_len = 0;
   const guint8 *raw_data;
@@ -307,16 +345,14 @@ signed_cb (GObject      *source,
   record->replaces = job->replaces;
   record->state = SR_STORE_TX_SIGNED;
 
-  if (!sr_store_insert_transaction (self->store, record, &error))
-    {
-      send_fail (task, g_steal_pointer (&error));
-      return;
-    }
-  /* From here on the nonce belongs to a recorded transaction. */
-  job->nonce_reserved = FALSE;
+  /* The fsync'd write runs off the calling thread; nothing else touches
+   * the record until it is back. */
   job->record = g_steal_pointer (&record);
-  g_signal_emit (self, signals[SIGNAL_TRANSACTION_CHANGED], 0, job->record->id);
-  broadcast (task);
+  persist_task = g_task_new (self, NULL, persisted_cb, task);
+  g_task_set_source_tag (persist_task, persist_thread);
+  g_task_set_task_data (persist_task, job->record, NULL);
+  g_task_run_in_thread (persist_task, persist_thread);
+  g_object_unref (persist_task);
 }
 
 static void

@@ -3,6 +3,8 @@
  * crash between the two, same-nonce speed-up and cancel with automine off,
  * and a signer that signs the wrong thing. */
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "chain-test-util.h"
 #include "chain/sr-tx-manager-private.h"
@@ -281,6 +283,78 @@ test_crash_before_broadcast (Fixture       *f,
   g_assert_cmpuint (account_nonce (f, "pending"), ==, 1);
 }
 
+/* Runs only as the child of test_sigkill_after_record(): records a
+ * transaction, then dies by SIGKILL before it is broadcast — no clean
+ * close of the database, nothing flushed at exit. */
+static void
+test_sigkill_child (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrStore) store = NULL;
+  g_autoptr(SrRpcClient) rpc = NULL;
+  g_autoptr(SrTxManager) manager = NULL;
+  g_autoptr(SrStoreTransaction) none = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  guint8 from[SR_ADDRESS_LEN];
+  SrTxRequest request;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("runs as part of /chain/tx-manager/sigkill-after-record");
+      return;
+    }
+  store = sr_store_open (g_getenv ("SEEDREEL_TEST_DB"), &error);
+  g_assert_no_error (error);
+  rpc = sr_rpc_client_new (g_getenv ("SEEDREEL_TEST_RPC_URL"));
+  g_assert_true (sr_address_parse (SR_ANVIL_ACCOUNT0_ADDRESS, from, NULL));
+  manager = sr_tx_manager_new (rpc, store, SR_ANVIL_CHAIN_ID, from, dev_key_sign,
+                               (gpointer) SR_ANVIL_ACCOUNT0_PRIVATE_KEY, NULL);
+  _sr_tx_manager_set_fail_broadcast (manager, TRUE);
+  transfer_request (&request, ONE_AND_HALF_ETH);
+  sr_tx_manager_send_async (manager, &request, "test-sigkill", NULL, chain_test_store_result, &result);
+  none = sr_tx_manager_send_finish (manager, chain_test_wait (&result), &error);
+  g_assert_error (error, SR_TX_MANAGER_ERROR, SR_TX_MANAGER_ERROR_NOT_SENT);
+  kill (getpid (), SIGKILL);
+}
+
+static void
+test_sigkill_after_record (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrStoreTransaction) recorded = NULL, mined = NULL;
+  g_autoptr(SrTxManager) manager = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *balance = NULL;
+  guint rebroadcast = 0;
+
+  g_setenv ("SEEDREEL_TEST_DB", f->db_path, TRUE);
+  g_setenv ("SEEDREEL_TEST_RPC_URL", sr_anvil_get_rpc_url (f->anvil), TRUE);
+  g_clear_object (&f->store);
+  g_test_trap_subprocess ("/chain/tx-manager/sigkill-child", 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+
+  f->store = sr_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+  recorded = sr_store_lookup_transaction_by_key (f->store, "test-sigkill", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (recorded);
+  g_assert_cmpint (recorded->state, ==, SR_STORE_TX_SIGNED);
+  balance = recipient_balance (f);
+  g_assert_cmpstr (balance, ==, "0");
+
+  manager = manager_new (f, SR_ANVIL_ACCOUNT0_PRIVATE_KEY);
+  sr_tx_manager_reconcile_async (manager, NULL, chain_test_store_result, &result);
+  g_assert_true (sr_tx_manager_reconcile_finish (manager, chain_test_wait (&result), &rebroadcast, &error));
+  g_assert_cmpuint (rebroadcast, ==, 1);
+  mined = wait_settled (manager, recorded->id);
+  g_assert_cmpint (mined->state, ==, SR_STORE_TX_MINED);
+  g_clear_pointer (&balance, g_free);
+  balance = recipient_balance (f);
+  g_assert_cmpstr (balance, ==, ONE_AND_HALF_ETH);
+  g_assert_cmpuint (account_nonce (f, "pending"), ==, 1);
+}
+
 static void
 test_speed_up (Fixture       *f,
                gconstpointer  data)
@@ -427,6 +501,8 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/chain/tx-manager/transfer", test_transfer);
   ADD ("/chain/tx-manager/crash-before-broadcast", test_crash_before_broadcast);
+  ADD ("/chain/tx-manager/sigkill-after-record", test_sigkill_after_record);
+  g_test_add_func ("/chain/tx-manager/sigkill-child", test_sigkill_child);
   ADD ("/chain/tx-manager/speed-up", test_speed_up);
   ADD ("/chain/tx-manager/cancel", test_cancel);
   ADD ("/chain/tx-manager/wrong-signer", test_wrong_signer);
