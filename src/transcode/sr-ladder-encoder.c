@@ -654,7 +654,10 @@ build_pipeline (Run     *run,
           !(sink = add_element (bin, "filesink", error)))
         return FALSE;
 
+      /* Rung sizes follow the source's aspect to the nearest even pixel;
+       * stretching by under a pixel beats a one-pixel black border. */
       gst_util_set_object_arg (G_OBJECT (scale), "method", "lanczos");
+      g_object_set (scale, "add-borders", FALSE, NULL);
       size_caps = gst_caps_new_simple ("video/x-raw",
                                        "width", G_TYPE_INT, (gint) rung->width,
                                        "height", G_TYPE_INT, (gint) rung->height,
@@ -704,6 +707,7 @@ build_pipeline (Run     *run,
         !(sink = add_element (bin, "filesink", error)))
       return FALSE;
     gst_util_set_object_arg (G_OBJECT (scale), "method", "lanczos");
+    g_object_set (scale, "add-borders", FALSE, NULL);
     size_caps = gst_caps_new_simple ("video/x-raw",
                                      "width", G_TYPE_INT, (gint) top->width,
                                      "height", G_TYPE_INT, (gint) top->height,

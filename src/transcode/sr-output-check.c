@@ -315,7 +315,7 @@ grabber_open (Grabber  *grabber,
 
   /* Only the video pad of uridecodebin matches the capsfilter; the audio
    * pad stays unlinked, which decodebin tolerates. */
-  desc = g_strdup_printf ("uridecodebin name=dec ! videoconvert ! videoscale method=lanczos ! "
+  desc = g_strdup_printf ("uridecodebin name=dec ! videoconvert ! videoscale method=lanczos add-borders=false ! "
                           "video/x-raw,format=GRAY8,width=%u,height=%u,pixel-aspect-ratio=1/1 ! "
                           "appsink name=sink sync=false max-buffers=1",
                           width, height);

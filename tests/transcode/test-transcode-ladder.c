@@ -373,7 +373,7 @@ test_outputs_pass_every_check (void)
       g_assert_cmpstr (sr_output_report_get_message (report, SR_OUTPUT_CHECK_RESOLUTION), ==, resolution);
       g_assert_cmpstr (sr_output_report_get_message (report, SR_OUTPUT_CHECK_AUDIO), ==, "Audio present");
       g_assert_cmpuint (sr_output_report_get_frames (report), ==, 100);
-      g_assert_cmpfloat (sr_output_report_get_lowest_ssim (report), >=, SR_OUTPUT_CHECK_DEFAULT_SSIM_THRESHOLD);
+      g_assert_cmpfloat (sr_output_report_get_lowest_ssim (report), >=, 0.95);
       g_assert_true (g_str_has_prefix (sr_output_report_get_message (report, SR_OUTPUT_CHECK_SSIM), "SSIM "));
       g_assert_nonnull (strstr (sr_output_report_get_message (report, SR_OUTPUT_CHECK_SSIM), " at 5 points"));
     }
@@ -394,6 +394,19 @@ test_tampered_output_fails_ssim (void)
   g_assert_true (sr_output_report_check_passed (report, SR_OUTPUT_CHECK_DURATION));
   g_assert_true (sr_output_report_check_passed (report, SR_OUTPUT_CHECK_RESOLUTION));
   g_assert_true (sr_output_report_check_passed (report, SR_OUTPUT_CHECK_CONTAINER));
+}
+
+/* The same bars, frozen: every frame after the first replaced by it. */
+static void
+test_frozen_output_fails_ssim (void)
+{
+  g_autoptr(GFile) frozen = transcode_test_make_clip (tmp_dir, "frozen.mp4", "smpte", 640, 360, 4, TRUE);
+  g_autoptr(SrOutputReport) report = check_output (frozen, 640, 360);
+
+  g_assert_false (sr_output_report_get_passed (report));
+  g_assert_false (sr_output_report_check_passed (report, SR_OUTPUT_CHECK_SSIM));
+  g_assert_true (sr_output_report_check_passed (report, SR_OUTPUT_CHECK_DURATION));
+  g_assert_true (sr_output_report_check_passed (report, SR_OUTPUT_CHECK_AUDIO));
 }
 
 static void
@@ -470,6 +483,7 @@ main (int argc, char **argv)
   g_test_add_func ("/transcode/encode/keyframes-aligned", test_keyframes_aligned);
   g_test_add_func ("/transcode/check/outputs-pass", test_outputs_pass_every_check);
   g_test_add_func ("/transcode/check/tampered", test_tampered_output_fails_ssim);
+  g_test_add_func ("/transcode/check/frozen", test_frozen_output_fails_ssim);
   g_test_add_func ("/transcode/check/truncated", test_truncated_output_fails);
   g_test_add_func ("/transcode/check/wrong-size-and-missing-audio", test_wrong_size_and_missing_audio_fail);
   g_test_add_func ("/transcode/encode/cancel", test_cancel_removes_outputs);
