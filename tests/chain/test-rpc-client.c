@@ -361,6 +361,36 @@ test_anvil_basics (void)
   g_assert_true (sr_rpc_client_get_gas_price_finish (client, chain_test_wait (&r6), &price, &error));
   g_assert_cmpuint (price, >, 0);
 
+  /* Fee inputs and a gas estimate for a plain transfer. */
+  {
+    g_autoptr(GAsyncResult) r7 = NULL, r8 = NULL, r9 = NULL;
+    g_autoptr(SrRpcFeeHistory) history = NULL;
+    SrRpcCallRequest request = { 0 };
+    guint8 one[SR_U256_LEN];
+    guint64 base_fee = 0, gas = 0;
+
+    sr_rpc_client_get_fee_history_async (client, 1, 50.0, NULL, chain_test_store_result, &r7);
+    history = sr_rpc_client_get_fee_history_finish (client, chain_test_wait (&r7), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (history->oldest_block, ==, 0);
+    /* One block asked, plus the next block's base fee. */
+    g_assert_cmpuint (history->base_fee_per_gas->len, ==, 2);
+    g_assert_cmpuint (g_array_index (history->base_fee_per_gas, guint64, 0), ==, 1000000000);
+
+    sr_rpc_client_get_base_fee_async (client, "latest", NULL, chain_test_store_result, &r8);
+    g_assert_true (sr_rpc_client_get_base_fee_finish (client, chain_test_wait (&r8), &base_fee, &error));
+    g_assert_cmpuint (base_fee, ==, 1000000000);
+
+    sr_u256_from_uint64 (one, 1);
+    request.from = address0;
+    request.to = address1;
+    request.value = one;
+    sr_rpc_client_estimate_gas_async (client, &request, NULL, chain_test_store_result, &r9);
+    g_assert_true (sr_rpc_client_estimate_gas_finish (client, chain_test_wait (&r9), &gas, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (gas, ==, 21000);
+  }
+
   cast_balance = chain_test_cast ((const char *[]) { "balance", SR_ANVIL_ACCOUNT0_ADDRESS,
                                                      "--rpc-url", sr_anvil_get_rpc_url (anvil), NULL });
   cast_chain = chain_test_cast ((const char *[]) { "chain-id", "--rpc-url", sr_anvil_get_rpc_url (anvil), NULL });

@@ -375,6 +375,53 @@ test_token_on_anvil (void)
   if (cast_balance != NULL)
     g_assert_true (g_str_has_prefix (cast_balance, "250000000000000000000"));
 
+  /* The same event through eth_getLogs. */
+  {
+    g_autoptr(GAsyncResult) r5 = NULL;
+    g_autoptr(GPtrArray) logs = NULL;
+    g_autoptr(JsonNode) filter = NULL;
+    g_autofree char *filter_json = NULL;
+    guint8 topic[32];
+    g_autofree char *topic_hex = NULL;
+
+    sr_abi_event_topic ("Transfer(address,address,uint256)", topic);
+    topic_hex = sr_hex_encode (topic, 32);
+    filter_json = g_strdup_printf ("{\"address\": \"%s\", \"fromBlock\": \"0x0\", \"toBlock\": \"latest\", "
+                                   "\"topics\": [\"%s\"]}", token_text, topic_hex);
+    filter = json_from_string (filter_json, &error);
+    g_assert_no_error (error);
+    sr_rpc_client_get_logs_async (chain.rpc, filter, NULL, chain_test_store_result, &r5);
+    logs = sr_rpc_client_get_logs_finish (chain.rpc, chain_test_wait (&r5), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (logs->len, ==, 2);  /* the mint and the transfer */
+    g_assert_true (sr_token_decode_transfer_log (logs->pdata[1], from, to, amount, &error));
+    g_assert_cmpmem (to, SR_ADDRESS_LEN, account1, SR_ADDRESS_LEN);
+    g_assert_cmpmem (((SrRpcLog *) logs->pdata[1])->transaction_hash, 32, moved->transaction_hash, 32);
+  }
+
+  /* eth_call of a transfer the sender cannot afford: the contract's custom
+   * error comes back decoded to its selector, as cast names it. */
+  {
+    g_autoptr(GAsyncResult) r6 = NULL;
+    g_autoptr(GBytes) too_much = NULL, answer = NULL;
+    g_autofree char *selector = NULL;
+    SrRpcCallRequest call = { 0 };
+
+    parse_u256 ("1", value);
+    too_much = sr_token_encode_transfer (account1, value);
+    call.from = other;
+    call.to = deployed->contract_address;
+    call.data = too_much;
+    sr_rpc_client_eth_call_async (chain.rpc, &call, "latest", NULL, chain_test_store_result, &r6);
+    answer = sr_rpc_client_eth_call_finish (chain.rpc, chain_test_wait (&r6), &error);
+    g_assert_null (answer);
+    g_assert_error (error, SR_RPC_ERROR, SR_RPC_ERROR_REVERTED);
+    selector = chain_test_cast ((const char *[]) { "sig", "ERC20InsufficientBalance(address,uint256,uint256)", NULL });
+    if (selector != NULL)
+      g_assert_nonnull (strstr (error->message, selector));
+    g_clear_error (&error);
+  }
+
   /* approve(account1, 100) */
   parse_u256 ("100", value);
   approve = sr_token_encode_approve (account1, value);

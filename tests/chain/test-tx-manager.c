@@ -446,6 +446,44 @@ test_cancel (Fixture       *f,
 }
 
 static void
+test_concurrent_sends (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(SrTxManager) manager = manager_new (f, SR_ANVIL_ACCOUNT0_PRIVATE_KEY);
+  GAsyncResult *results[3] = { NULL, NULL, NULL };
+  guint64 seen = 0;
+  g_autofree char *balance = NULL;
+
+  /* Three sends in flight at once all read the same "pending" count: the
+   * manager's own tracking must still give each its own nonce. */
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autofree char *key = g_strdup_printf ("test-concurrent-%u", i);
+      SrTxRequest request;
+
+      transfer_request (&request, "1000");
+      sr_tx_manager_send_async (manager, &request, key, NULL, chain_test_store_result, &results[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SrStoreTransaction) sent = sr_tx_manager_send_finish (manager, chain_test_wait (&results[i]), &error);
+      g_autoptr(SrStoreTransaction) mined = NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (sent->nonce, <, 3);
+      g_assert_false (seen & (1u << sent->nonce));
+      seen |= 1u << sent->nonce;
+      mined = wait_settled (manager, sent->id);
+      g_assert_cmpint (mined->state, ==, SR_STORE_TX_MINED);
+      g_clear_object (&results[i]);
+    }
+  balance = recipient_balance (f);
+  g_assert_cmpstr (balance, ==, "3000");
+  g_assert_cmpuint (account_nonce (f, "latest"), ==, 3);
+}
+
+static void
 test_wrong_signer (Fixture       *f,
                    gconstpointer  data)
 {
@@ -505,6 +543,7 @@ main (int    argc,
   g_test_add_func ("/chain/tx-manager/sigkill-child", test_sigkill_child);
   ADD ("/chain/tx-manager/speed-up", test_speed_up);
   ADD ("/chain/tx-manager/cancel", test_cancel);
+  ADD ("/chain/tx-manager/concurrent-sends", test_concurrent_sends);
   ADD ("/chain/tx-manager/wrong-signer", test_wrong_signer);
   ADD ("/chain/tx-manager/store-duplicate-key", test_store_duplicate_key);
 #undef ADD
