@@ -55,7 +55,7 @@ class Failure(Exception):
     pass
 
 
-def wait_for(what, probe, timeout=10.0, interval=0.05):
+def wait_for(what, probe, timeout=20.0, interval=0.05):
     """Poll probe() until it returns something truthy; fail naming `what`."""
     deadline = time.monotonic() + timeout
     last_error = None
@@ -146,12 +146,16 @@ def is_shown(node):
     return False
 
 
-def find(parent, what, timeout=10.0, **kw):
-    """First descendant matching kw (name/roleName/description) that is shown."""
+def find(parent, what, timeout=20.0, recursive=True, **kw):
+    """First descendant matching kw (name/roleName/description) that is shown.
+
+    Every node visited costs D-Bus round trips (GTK 4.8 offers no cache), so
+    windows are looked up among the application's children only.
+    """
     pred = GenericPredicate(**kw)
 
     def probe():
-        for n in parent.findChildren(pred):
+        for n in parent.findChildren(pred, recursive=recursive):
             if is_shown(n):
                 return n
         return None
@@ -259,7 +263,7 @@ def screen_point(app_proc, node):
     sx, sy, sw, sh = extents(surface)
     title = None if is_popup else surface.name
     wx, wy, ww, wh = wait_for(f'the X window of {surface.name!r}',
-                              lambda: x_surface_geometry(app_proc.pid, title, sw, sh), timeout=5)
+                              lambda: x_surface_geometry(app_proc.pid, title, sw, sh), timeout=15)
     # GTK 4.8 reports a popover at its parent's origin, not where it is
     # drawn, so positions inside a popover are taken relative to it. Around a
     # window, client-side decorations add an equal margin that AT-SPI window
@@ -312,8 +316,8 @@ class App:
         self.window = None
 
     def wait_ready(self):
-        self.node = wait_for('seedreel on the accessibility bus', self._find_app, timeout=20)
-        self.window = find(self.node, 'the main window', timeout=20,
+        self.node = wait_for('seedreel on the accessibility bus', self._find_app, timeout=30)
+        self.window = find(self.node, 'the main window', timeout=30, recursive=False,
                            roleName='frame', name='Seedreel')
         log('main window is showing')
 
@@ -347,11 +351,14 @@ def page_tab(app, title):
 def shown_page(app):
     """(page title, empty-state title) of the one page on screen."""
     if not app.status_labels:
+        titles = {status: tab for tab, status in PAGES}
+        found = app.window.findChildren(lambda n: n.roleName == 'label' and n.name in titles,
+                                        isLambda=True)
         for tab, status in PAGES:
-            found = app.window.findChildren(GenericPredicate(roleName='label', name=status))
-            if len(found) != 1:
-                raise Failure(f'expected one "{status}" label, found {len(found)}')
-            app.status_labels.append((tab, status, found[0]))
+            labels = [n for n in found if n.name == status]
+            if len(labels) != 1:
+                raise Failure(f'expected one "{status}" label, found {len(labels)}')
+            app.status_labels.append((tab, status, labels[0]))
     shown = [(tab, status) for tab, status, label in app.status_labels if is_shown(label)]
     return shown[0] if len(shown) == 1 else None
 
@@ -371,7 +378,8 @@ def open_preferences(app):
     app.click(menu)
     item = find(menu, 'the Preferences menu item', name='Preferences', roleName='menu item')
     app.click(item)
-    prefs = find(app.node, 'the Preferences window', timeout=15, roleName='frame', name='Preferences')
+    prefs = find(app.node, 'the Preferences window', recursive=False,
+                 roleName='frame', name='Preferences')
     # Placed beside the page switcher so screenshots show both.
     wait_for('the Preferences X window', lambda: x_move_window('Preferences', app.proc.pid, 600, 70))
     wait_for('the Preferences window to move',
@@ -425,9 +433,9 @@ def quit_app(app):
     point_into(app, app.window)
     rawinput.keyCombo('<Control>q')
     try:
-        app.proc.wait(10)
+        app.proc.wait(20)
     except subprocess.TimeoutExpired:
-        raise Failure('Ctrl+Q did not quit seedreel within 10 s')
+        raise Failure('Ctrl+Q did not quit seedreel within 20 s')
     if app.proc.returncode != 0:
         raise Failure(f'seedreel exited with status {app.proc.returncode} on Ctrl+Q')
     log('quit with Ctrl+Q')
