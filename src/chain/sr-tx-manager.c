@@ -255,7 +255,7 @@ broadcast (GTask *task)
       return;
     }
   sr_rpc_client_send_raw_transaction_async (self->rpc, job->record->raw, g_task_get_cancellable (task),
-                                            broadcast_done, g_object_ref (task));
+                                            broadcast_done, task);
 }
 
 static void
