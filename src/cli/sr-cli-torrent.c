@@ -451,6 +451,10 @@ typedef struct {
   guint64 offset;
   GCancellable *cancellable;
   GError *error;
+  gint64 started;        /* monotonic µs, when the reader was opened */
+  gint64 first_byte;     /* when the first bytes were written */
+  gint64 first_mib;      /* when the first MiB was written */
+  guint64 written;
 } StreamJob;
 
 static gboolean
@@ -494,7 +498,18 @@ stream_thread (gpointer user_data)
       if (job->error != NULL)
         break;
       offset += (guint64) n;
+      job->written += (guint64) n;
+      if (job->first_byte == 0)
+        job->first_byte = g_get_monotonic_time ();
+      if (job->first_mib == 0 && job->written >= 1024 * 1024)
+        job->first_mib = g_get_monotonic_time ();
     }
+  /* Timings for benchmarks, in a line scripts can parse. */
+  if (job->first_byte != 0)
+    g_printerr ("stream-timing: first-byte %.3f s, first-mib %.3f s, %" G_GUINT64_FORMAT " bytes in %.3f s\n",
+                (job->first_byte - job->started) / 1e6,
+                job->first_mib ? (job->first_mib - job->started) / 1e6 : -1.0,
+                job->written, (g_get_monotonic_time () - job->started) / 1e6);
   g_idle_add (stream_done_idle, job);
   return NULL;
 }
@@ -565,6 +580,7 @@ cmd_stream (int argc, char **argv)
     }
   job.offset = (guint64) offset;
   job.cancellable = g_cancellable_new ();
+  job.started = g_get_monotonic_time ();
   thread = g_thread_new ("stream", stream_thread, &job);
   g_main_loop_run (cli.loop);
   /* Interrupted by a signal: stop the reader before it is torn down. */

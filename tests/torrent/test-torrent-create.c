@@ -105,7 +105,7 @@ test_progress_and_cancel (void)
 {
   g_autofree char *dir = test_make_dir ();
   g_autofree char *path = g_build_filename (dir, "big.bin", NULL);
-  g_autoptr(GBytes) data = test_write_random_file (path, 256 * 1024 * 1024);
+  g_autoptr(GBytes) data = test_write_random_file (path, 96 * 1024 * 1024);
   CreateState s = { 0 };
   CreateState c = { 0 };
 

@@ -73,6 +73,29 @@ file_matches (gpointer user_data)
 }
 
 static void
+on_exited (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Bounded waits, so a stuck peer fails the test instead of hanging it. */
+static gboolean
+has_exited (gpointer user_data)
+{
+  GSubprocess *proc = user_data;
+  gboolean *done = g_object_get_data (G_OBJECT (proc), "done");
+
+  if (done == NULL)
+    {
+      done = g_new0 (gboolean, 1);
+      g_object_set_data_full (G_OBJECT (proc), "done", done, g_free);
+      g_subprocess_wait_async (proc, NULL, on_exited, done);
+    }
+  return *done;
+}
+
+static void
 stop (GSubprocess *proc)
 {
   g_subprocess_force_exit (proc);
@@ -102,7 +125,7 @@ test_seed_to_transmission (void)
   tr_dir = g_build_filename (dir, "transmission", NULL);
   tr_cfg = g_build_filename (dir, "transmission-config", NULL);
   out = g_build_filename (tr_dir, "film.mp4", NULL);
-  data = test_write_random_file (src, 3 * 1024 * 1024 + 5);
+  data = test_write_random_file (src, 1024 * 1024 + 5);
   torrent = test_create_torrent (src, TRUE);  /* Transmission 3 cannot parse hybrids */
   torrent_path = test_write_torrent (dir, torrent);
   g_assert_cmpint (g_mkdir_with_parents (tr_dir, 0755), ==, 0);
@@ -153,7 +176,7 @@ test_get_from_transmission (void)
   dl = g_build_filename (dir, "dl", NULL);
   tr_cfg = g_build_filename (dir, "transmission-config", NULL);
   out = g_build_filename (dl, "film.mp4", NULL);
-  data = test_write_random_file (src, 3 * 1024 * 1024 + 5);
+  data = test_write_random_file (src, 1024 * 1024 + 5);
   torrent = test_create_torrent (src, TRUE);
   torrent_path = test_write_torrent (dir, torrent);
 
@@ -169,8 +192,7 @@ test_get_from_transmission (void)
   getter = spawn (&error, SEEDREEL_CLI, "torrent", "get", "-q", "--listen=127.0.0.3:0", peer,
                   "-o", dl, torrent_path, NULL);
   g_assert_no_error (error);
-  g_subprocess_wait (getter, NULL, &error);
-  g_assert_no_error (error);
+  g_assert_true (test_wait_until (has_exited, getter, 50000));
   g_assert_true (g_subprocess_get_if_exited (getter));
   g_assert_cmpint (g_subprocess_get_exit_status (getter), ==, 0);
   g_test_message ("Seedreel downloaded from transmission-cli in %.1f s", (g_get_monotonic_time () - start) / 1e6);
@@ -242,8 +264,8 @@ test_through_opentracker (void)
   test_iterate (500);
   getter = spawn (&error, SEEDREEL_CLI, "torrent", "get", "-q", "--listen=127.0.0.5:0", "-o", dl, torrent_path, NULL);
   g_assert_no_error (error);
-  g_subprocess_wait (getter, NULL, &error);
-  g_assert_no_error (error);
+  g_assert_true (test_wait_until (has_exited, getter, 30000));
+  g_assert_true (g_subprocess_get_if_exited (getter));
   g_assert_cmpint (g_subprocess_get_exit_status (getter), ==, 0);
   {
     FileCheck check = { out, data };
