@@ -292,6 +292,9 @@ sr_signer_tx_to_variant (const SrTx *tx)
 
       g_variant_builder_add (&builder, "{sv}", "gas-price", g_variant_new_string (price));
     }
+  if (tx->type == SR_TX_TYPE_EIP1559 && tx->access_list != NULL)
+    g_variant_builder_add (&builder, "{sv}", "access-list",
+                           g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, tx->access_list, TRUE));
   if (tx->data != NULL)
     g_variant_builder_add (&builder, "{sv}", "data",
                            g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, tx->data, TRUE));

@@ -145,7 +145,7 @@ void         sr_signer_prepare_transaction_async (SrSigner       *self,
                                             gpointer              user_data);
 /* Returns the summary to show (a{sv}: from, to, value, chain-id, nonce, gas,
  * type, max-fee-per-gas/max-priority-fee-per-gas or gas-price, data-selector,
- * data-length, signing-hash) and sets @token. */
+ * data-length, access-list-length, signing-hash) and sets @token. */
 GVariant    *sr_signer_prepare_transaction_finish (SrSigner      *self,
                                             GAsyncResult         *result,
                                             gchar               **token,

@@ -22,6 +22,7 @@
 #include "crypto/sr-hex.h"
 #include "crypto/sr-key-wrap.h"
 #include "crypto/sr-keystore-v3.h"
+#include "crypto/sr-rlp.h"
 #include "crypto/sr-secp256k1.h"
 #include "crypto/sr-tx.h"
 #include "sr-signer-dbus.h"
@@ -913,6 +914,20 @@ tx_from_variant (GVariant  *dict,
           g_clear_pointer (&tx->data, g_bytes_unref);
           tx->data = g_bytes_new (data, len);
         }
+      else if (g_str_equal (key, "access-list") && tx->type == SR_TX_TYPE_EIP1559 &&
+               g_variant_is_of_type (value, G_VARIANT_TYPE_BYTESTRING))
+        {
+          g_autoptr(GBytes) encoded = g_variant_get_data_as_bytes (value);
+          g_autoptr(SrRlpItem) item = sr_rlp_decode (encoded, NULL);
+
+          if (item == NULL || !sr_rlp_item_is_list (item))
+            ok = invalid_tx (error, _("the access list is not an RLP list"));
+          else
+            {
+              g_clear_pointer (&tx->access_list, g_bytes_unref);
+              tx->access_list = g_steal_pointer (&encoded);
+            }
+        }
       else
         {
           g_autofree gchar *why = g_strdup_printf (_("unexpected field “%s”"), key);
@@ -969,6 +984,8 @@ tx_summary (const SrTx   *tx,
     }
   g_variant_builder_add (&builder, "{sv}", "data-selector", g_variant_new_string (selector));
   g_variant_builder_add (&builder, "{sv}", "data-length", g_variant_new_uint64 (data_len));
+  g_variant_builder_add (&builder, "{sv}", "access-list-length",
+                         g_variant_new_uint64 (tx->access_list != NULL ? g_bytes_get_size (tx->access_list) : 0));
   g_variant_builder_add (&builder, "{sv}", "signing-hash", g_variant_new_string (hash_text));
   return g_variant_builder_end (&builder);
 }

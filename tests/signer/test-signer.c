@@ -15,6 +15,7 @@
 #include "crypto/sr-hex.h"
 #include "crypto/sr-key-wrap.h"
 #include "crypto/sr-keystore-v3.h"
+#include "crypto/sr-rlp.h"
 #include "crypto/sr-secp256k1.h"
 #include "crypto/sr-tx.h"
 
@@ -527,6 +528,23 @@ test_eip1559 (Fixture       *fixture,
   tx->has_to = TRUE;
   g_assert_true (sr_address_parse ("0x5FbDB2315678afecb367f032d93F642f64180aa3", tx->to, NULL));
   tx->data = g_bytes_new_static (transfer, sizeof transfer);
+  {
+    /* [[0x5FbD…0aa3, [0x00…01]]] */
+    GByteArray *rlp = g_byte_array_new ();
+    guint8 slot[32] = { 0 };
+    gsize outer, entry, keys;
+
+    slot[31] = 1;
+    outer = sr_rlp_begin_list (rlp);
+    entry = sr_rlp_begin_list (rlp);
+    sr_rlp_append_bytes (rlp, tx->to, SR_ADDRESS_LEN);
+    keys = sr_rlp_begin_list (rlp);
+    sr_rlp_append_bytes (rlp, slot, sizeof slot);
+    sr_rlp_end_list (rlp, keys);
+    sr_rlp_end_list (rlp, entry);
+    sr_rlp_end_list (rlp, outer);
+    tx->access_list = g_byte_array_free_to_bytes (rlp);
+  }
   tx_v = g_variant_ref_sink (sr_signer_tx_to_variant (tx));
 
   address = import_key (fixture->signer, KEY_4646, &error);
@@ -549,6 +567,19 @@ test_eip1559 (Fixture       *fixture,
   g_assert_cmpint (decoded->type, ==, SR_TX_TYPE_EIP1559);
   g_assert_cmpuint (decoded->chain_id, ==, 31337);
   g_assert_cmpuint (decoded->nonce, ==, 3);
+  g_assert_true (g_bytes_equal (decoded->access_list, tx->access_list));
+  g_assert_true (g_bytes_equal (decoded->data, tx->data));
+  /* Byte for byte what the crypto layer signs in-process with the same key. */
+  {
+    g_autoptr(GBytes) local_raw = NULL;
+    guint8 key[SR_PRIVATE_KEY_LEN];
+
+    memset (key, 0x46, sizeof key);
+    g_assert_true (sr_tx_sign (tx, key, &error));
+    local_raw = sr_tx_encode_raw (tx, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (raw, local_raw));
+  }
   g_assert_true (sr_tx_recover_sender (decoded, sender, &error));
   g_assert_true (sr_address_parse (address, expected, NULL));
   g_assert_cmpmem (sender, SR_ADDRESS_LEN, expected, SR_ADDRESS_LEN);
