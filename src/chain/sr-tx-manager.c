@@ -116,6 +116,21 @@ is_already_known (const GError *error)
          strstr (lower, "already exists") != NULL;
 }
 
+/* A verdict on the transaction itself, as opposed to "could not ask".
+ * "nonce too low" is no verdict on ours: the nonce may have been used by
+ * this very transaction, which reconciliation will find. */
+static gboolean
+is_rejection (const GError *error)
+{
+  g_autofree char *lower = NULL;
+
+  if (!g_error_matches (error, SR_RPC_ERROR, SR_RPC_ERROR_REMOTE) &&
+      !g_error_matches (error, SR_RPC_ERROR, SR_RPC_ERROR_REVERTED))
+    return FALSE;
+  lower = g_ascii_strdown (error->message, -1);
+  return strstr (lower, "nonce too low") == NULL;
+}
+
 static gboolean
 bytes_equal_or_empty (GBytes *a,
                       GBytes *b)
@@ -227,7 +242,18 @@ broadcast_done (GObject      *source,
   if (!sr_rpc_client_send_raw_transaction_finish (SR_RPC_CLIENT (source), result, NULL, &error) &&
       !is_already_known (error))
     {
-      /* Recorded but perhaps not sent: keep the nonce reserved, so that
+      if (is_rejection (error))
+        {
+          /* The node looked at it and said no (fees below the base fee,
+           * too little gas or ETH…): it will never be included, so its
+           * nonce goes back to the next transaction. */
+          set_state (self, job->record->id, SR_STORE_TX_FAILED, -1);
+          if (self->next_nonce == job->nonce + 1)
+            self->next_nonce = job->nonce;
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      /* Recorded but perhaps sent: keep the nonce reserved, so that
        * nothing else takes it while reconciliation can still send this. */
       g_prefix_error (&error, _("The transaction is saved but the network did not take it yet: "));
       g_task_return_error (task, g_steal_pointer (&error));

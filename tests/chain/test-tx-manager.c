@@ -501,6 +501,42 @@ test_concurrent_sends (Fixture       *f,
 }
 
 static void
+test_rejected (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(SrTxManager) manager = manager_new (f, SR_ANVIL_ACCOUNT0_PRIVATE_KEY);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrStoreTransaction) none = NULL, rejected = NULL, next = NULL;
+  SrTxRequest request;
+
+  /* Below the 21000 gas any transfer needs: the node refuses it outright. */
+  transfer_request (&request, "1000");
+  request.gas_limit = 20000;
+  sr_tx_manager_send_async (manager, &request, "test-rejected", NULL, chain_test_store_result, &result);
+  none = sr_tx_manager_send_finish (manager, chain_test_wait (&result), &error);
+  g_assert_null (none);
+  g_assert_error (error, SR_RPC_ERROR, SR_RPC_ERROR_REMOTE);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  rejected = sr_store_lookup_transaction_by_key (f->store, "test-rejected", &error);
+  g_assert_nonnull (rejected);
+  g_assert_cmpint (rejected->state, ==, SR_STORE_TX_FAILED);
+
+  /* Its nonce was never used and goes to the next transaction. */
+  next = send (manager, "1000", "test-after-rejected", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (next->nonce, ==, rejected->nonce);
+  g_clear_pointer (&next, sr_store_transaction_free);
+  {
+    g_autoptr(SrStoreTransaction) sent = sr_store_lookup_transaction_by_key (f->store, "test-after-rejected", &error);
+    next = wait_settled (manager, sent->id);
+  }
+  g_assert_cmpint (next->state, ==, SR_STORE_TX_MINED);
+}
+
+static void
 test_wrong_signer (Fixture       *f,
                    gconstpointer  data)
 {
@@ -561,6 +597,7 @@ main (int    argc,
   ADD ("/chain/tx-manager/speed-up", test_speed_up);
   ADD ("/chain/tx-manager/cancel", test_cancel);
   ADD ("/chain/tx-manager/concurrent-sends", test_concurrent_sends);
+  ADD ("/chain/tx-manager/rejected", test_rejected);
   ADD ("/chain/tx-manager/wrong-signer", test_wrong_signer);
   ADD ("/chain/tx-manager/store-duplicate-key", test_store_duplicate_key);
 #undef ADD
