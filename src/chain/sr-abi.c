@@ -137,6 +137,27 @@ sr_abi_encoder_add_bytes (SrAbiEncoder *encoder,
 }
 
 void
+sr_abi_encoder_add_array (SrAbiEncoder *encoder,
+                          guint         n_elements,
+                          SrAbiEncoder *elements)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GByteArray) tail = g_byte_array_new ();
+  guint8 word[SR_ABI_WORD_LEN];
+  Item item = { 0 };
+
+  g_return_if_fail (elements != NULL && !elements->has_selector);
+
+  /* T[] is its length followed by the elements encoded as one tuple. */
+  body = sr_abi_encoder_finish (elements);
+  sr_u256_from_uint64 (word, n_elements);
+  g_byte_array_append (tail, word, SR_ABI_WORD_LEN);
+  g_byte_array_append (tail, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  item.tail = g_byte_array_free_to_bytes (g_steal_pointer (&tail));
+  g_array_append_val (encoder->items, item);
+}
+
+void
 sr_abi_encoder_add_string (SrAbiEncoder *encoder,
                            const char   *text)
 {

@@ -53,6 +53,13 @@ void          sr_abi_encoder_add_bytes    (SrAbiEncoder       *encoder,
                                            gsize               len);
 void          sr_abi_encoder_add_string   (SrAbiEncoder       *encoder,
                                            const char         *text);
+/* A dynamic array T[]: @elements is an encoder made with a NULL signature
+ * holding the @n_elements values in order, as a tuple would (a static
+ * tuple element is its fields one after another; a dynamic element such
+ * as bytes is added with sr_abi_encoder_add_bytes()). */
+void          sr_abi_encoder_add_array    (SrAbiEncoder       *encoder,
+                                           guint               n_elements,
+                                           SrAbiEncoder       *elements);
 /* The call data (selector, heads, tails). The encoder may be reused
  * afterwards only to be freed. */
 GBytes       *sr_abi_encoder_finish       (SrAbiEncoder       *encoder);

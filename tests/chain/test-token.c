@@ -90,6 +90,36 @@ test_abi_against_cast (void)
   g_assert_cmpstr (ours, ==, theirs);
   g_clear_pointer (&theirs, g_free);
 
+  /* Arrays: of static tuples (a Receipt-like struct) and of bytes. */
+  {
+    g_autoptr(SrAbiEncoder) arrays = sr_abi_encoder_new ("claim((uint256,address,uint64)[],bytes[])");
+    g_autoptr(SrAbiEncoder) tuples = sr_abi_encoder_new (NULL);
+    g_autoptr(SrAbiEncoder) blobs = sr_abi_encoder_new (NULL);
+    g_autoptr(GBytes) encoded = NULL;
+    g_autofree char *arrays_hex = NULL, *cast_arrays = NULL;
+    g_autofree char *tuple_arg = g_strdup_printf ("[(1,%s,5),(2,%s,6000000000)]",
+                                                  SR_ANVIL_ACCOUNT1_ADDRESS, SR_ANVIL_ACCOUNT0_ADDRESS);
+    guint8 account0[SR_ADDRESS_LEN];
+
+    parse_address (SR_ANVIL_ACCOUNT0_ADDRESS, account0);
+    sr_abi_encoder_add_uint64 (tuples, 1);
+    sr_abi_encoder_add_address (tuples, account1);
+    sr_abi_encoder_add_uint64 (tuples, 5);
+    sr_abi_encoder_add_uint64 (tuples, 2);
+    sr_abi_encoder_add_address (tuples, account0);
+    sr_abi_encoder_add_uint64 (tuples, 6000000000);
+    sr_abi_encoder_add_bytes (blobs, (const guint8 *) "\x01", 1);
+    sr_abi_encoder_add_bytes (blobs, (const guint8 *) "\x02\x03", 2);
+    sr_abi_encoder_add_bytes (blobs, NULL, 0);
+    sr_abi_encoder_add_array (arrays, 2, tuples);
+    sr_abi_encoder_add_array (arrays, 3, blobs);
+    encoded = sr_abi_encoder_finish (arrays);
+    arrays_hex = hex_of (encoded);
+    cast_arrays = chain_test_cast ((const char *[]) { "calldata", "claim((uint256,address,uint64)[],bytes[])",
+                                                      tuple_arg, "[0x01,0x0203,0x]", NULL });
+    g_assert_cmpstr (arrays_hex, ==, cast_arrays);
+  }
+
   /* Decoding what cast encoded. */
   theirs = chain_test_cast ((const char *[]) { "abi-encode", "f(uint256,string,address,bool,bytes)",
                                                MAX_U256, "a longer text that needs two words of tail!",
