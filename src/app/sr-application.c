@@ -205,6 +205,8 @@ sr_application_preferences_action (GSimpleAction *action,
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   SrPreferencesWindow *prefs = sr_preferences_window_new (self->network_settings);
 
+  /* Attached to the application so its accelerators (Ctrl+Q) work there too. */
+  gtk_window_set_application (GTK_WINDOW (prefs), GTK_APPLICATION (self));
   if (window != NULL)
     gtk_window_set_transient_for (GTK_WINDOW (prefs), window);
   gtk_window_present (GTK_WINDOW (prefs));

@@ -63,6 +63,27 @@ check_row (SrPreferencesWindow  *self,
   return sr_network_profile_check_address (text, TRUE, error);
 }
 
+/* Shown in red, and told to assistive technologies too. */
+static void
+mark_row (AdwEntryRow  *row,
+          const GError *error)
+{
+  if (error == NULL)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row), NULL);
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID);
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row), error->message);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (row),
+                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
+                                   -1);
+    }
+}
+
 static void
 load_row (SrPreferencesWindow *self,
           AdwEntryRow         *row)
@@ -76,7 +97,7 @@ load_row (SrPreferencesWindow *self,
     text = g_settings_get_string (self->network_settings, key);
 
   gtk_editable_set_text (GTK_EDITABLE (row), text);
-  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  mark_row (row, NULL);
 }
 
 static void
@@ -84,14 +105,10 @@ on_row_changed (GtkEditable         *editable,
                 SrPreferencesWindow *self)
 {
   AdwEntryRow *row = ADW_ENTRY_ROW (editable);
+  g_autoptr(GError) error = NULL;
 
-  if (check_row (self, row, NULL, NULL))
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (row), NULL);
-    }
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  check_row (self, row, NULL, &error);
+  mark_row (row, error);
 }
 
 static void
@@ -105,8 +122,7 @@ on_row_apply (AdwEntryRow         *row,
 
   if (!check_row (self, row, &chain_id, &error))
     {
-      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (row), error->message);
+      mark_row (row, error);
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
       return;
     }
@@ -183,6 +199,8 @@ sr_preferences_window_class_init (SrPreferencesWindowClass *klass)
     g_param_spec_object ("network-settings", NULL, NULL, G_TYPE_SETTINGS,
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/sr-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, name_row);
