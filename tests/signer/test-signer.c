@@ -277,16 +277,19 @@ test_create_list_unlock (Fixture       *fixture,
   g_autofree gchar *again = NULL;
   g_auto(GStrv) words = NULL;
   SrSignerAccount *account;
+  gint64 start;
 
   accounts = list_accounts (fixture->signer, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (accounts->len, ==, 0);
   g_clear_pointer (&accounts, g_ptr_array_unref);
 
+  start = g_get_monotonic_time ();
   sr_signer_create_account_async (fixture->signer, "Everyday", PASSWORD, NULL, on_done, NULL);
   result = await_result ();
   address = sr_signer_create_account_finish (fixture->signer, result, &mnemonic, &error);
   g_assert_no_error (error);
+  g_test_message ("CreateAccount took %.2f s", (g_get_monotonic_time () - start) / 1e6);
   g_assert_true (g_str_has_prefix (address, "0x"));
   g_assert_cmpuint (strlen (address), ==, 42);
   words = g_strsplit (mnemonic, " ", -1);
@@ -315,8 +318,10 @@ test_create_list_unlock (Fixture       *fixture,
   g_clear_error (&error);
   g_assert_false (is_unlocked (fixture->signer, address));
 
+  start = g_get_monotonic_time ();
   g_assert_true (unlock (fixture->signer, address, PASSWORD, 0, &error));
   g_assert_no_error (error);
+  g_test_message ("Unlock took %.2f s", (g_get_monotonic_time () - start) / 1e6);
   g_assert_true (is_unlocked (fixture->signer, address));
 
   {
@@ -1122,8 +1127,9 @@ main (int    argc,
   data_home = g_dir_make_tmp ("seedreel-signer-XXXXXX", &error);
   g_assert_no_error (error);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  /* Lighter key stretching for tests only (see sr-signer-keystore.c). */
-  g_setenv ("SEEDREEL_SIGNER_TEST_KDF", "1", TRUE);
+  /* Lighter key stretching for tests only (see sr-signer-keystore.c);
+   * SEEDREEL_SIGNER_TEST_KDF=0 runs them at the real cost. */
+  g_setenv ("SEEDREEL_SIGNER_TEST_KDF", "1", FALSE);
   g_setenv ("SEEDREEL_SIGNER", SIGNER_PATH, TRUE);
 
 #define ADD(path, func) \
