@@ -78,7 +78,8 @@ test_probe_audio_only_and_missing (void)
   g_autoptr(GstBus) bus = NULL;
   g_autoptr(GstMessage) msg = NULL;
   g_autofree gchar *audio_path = g_build_filename (tmp_dir, "song.m4a", NULL);
-  g_autofree gchar *desc = g_strdup_printf ("audiotestsrc num-buffers=50 ! audioconvert ! avenc_aac ! mp4mux ! filesink location=\"%s\"", audio_path);
+  g_autofree gchar *desc = g_strdup_printf ("audiotestsrc num-buffers=50 ! audioconvert ! %s ! mp4mux ! filesink location=\"%s\"",
+                                            transcode_test_aac_encoder (), audio_path);
   g_autoptr(GFile) audio = g_file_new_for_path (audio_path);
   g_autoptr(SrMediaProbe) probe = NULL;
 

@@ -14,6 +14,7 @@ GFile *transcode_test_make_clip (const gchar *dir,
                                  guint        seconds,
                                  gboolean     with_audio);
 gchar *transcode_test_make_dir  (void);
+const gchar *transcode_test_aac_encoder (void);
 void   transcode_test_rm_rf     (const gchar *dir);
 
 G_END_DECLS
