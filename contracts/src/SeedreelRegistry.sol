@@ -41,6 +41,11 @@ contract SeedreelRegistry is EIP712, ReentrancyGuard {
         uint256 price;
     }
 
+    // A struct, so a claim computes the slot once for reading and writing.
+    struct PaidBytes {
+        uint64 count;
+    }
+
     // Packed so that a claim reads two slots per view: the first has what
     // the signature check and the pro-rata share need, the second the pool.
     struct View {
@@ -65,7 +70,7 @@ contract SeedreelRegistry is EIP712, ReentrancyGuard {
 
     mapping(uint256 contentId => Content) private _contents;
     mapping(uint256 viewId => View) private _views;
-    mapping(uint256 viewId => mapping(address seeder => uint64)) private _paidBytes;
+    mapping(uint256 viewId => mapping(address seeder => PaidBytes)) private _paidBytes;
     mapping(address creator => uint256) private _balances;
 
     event ContentPublished(
@@ -210,18 +215,17 @@ contract SeedreelRegistry is EIP712, ReentrancyGuard {
         address payee;
         uint256 owed;
         for (uint256 i = 0; i < receipts.length; ++i) {
-            Receipt calldata receipt = receipts[i];
-            View storage v = _views[receipt.viewId];
-            address viewer = v.viewer;
-            if (viewer == address(0)) revert UnknownView(receipt.viewId);
-
-            address signer = ECDSA.recoverCalldata(receiptDigest(receipt), signatures[i]);
-            if (signer != viewer) revert NotSignedByViewer(receipt.viewId, signer);
+            uint256 viewId = receipts[i].viewId;
+            address seeder = receipts[i].seeder;
+            uint64 byteCount = receipts[i].byteCount;
+            View storage v = _views[viewId];
+            _checkSignedByViewer(v.viewer, viewId, seeder, byteCount, signatures[i]);
 
             if (v.closed) continue;
             uint64 size = v.contentSize;
-            uint64 delivered = receipt.byteCount < size ? receipt.byteCount : size;
-            uint64 alreadyPaid = _paidBytes[receipt.viewId][receipt.seeder];
+            uint64 delivered = byteCount < size ? byteCount : size;
+            PaidBytes storage paid = _paidBytes[viewId][seeder];
+            uint64 alreadyPaid = paid.count;
             if (delivered <= alreadyPaid) continue;
 
             uint256 pool = v.pool;
@@ -229,15 +233,15 @@ contract SeedreelRegistry is EIP712, ReentrancyGuard {
             uint256 amount = pool * (delivered - alreadyPaid) / size;
             if (amount > pool - paidOut) amount = pool - paidOut;
 
-            _paidBytes[receipt.viewId][receipt.seeder] = delivered;
+            paid.count = delivered;
             // casting to 'uint128' is safe because paidOut + amount <= pool, a uint128
             // forge-lint: disable-next-line(unsafe-typecast)
             v.paidOut = uint128(paidOut + amount);
-            emit RewardClaimed(receipt.viewId, receipt.seeder, delivered, amount);
+            emit RewardClaimed(viewId, seeder, delivered, amount);
 
-            if (receipt.seeder != payee) {
+            if (seeder != payee) {
                 if (owed != 0) token.safeTransfer(payee, owed);
-                payee = receipt.seeder;
+                payee = seeder;
                 owed = 0;
             }
             owed += amount;
@@ -245,9 +249,25 @@ contract SeedreelRegistry is EIP712, ReentrancyGuard {
         if (owed != 0) token.safeTransfer(payee, owed);
     }
 
+    function _checkSignedByViewer(
+        address viewer,
+        uint256 viewId,
+        address seeder,
+        uint64 byteCount,
+        bytes calldata signature
+    ) private view {
+        if (viewer == address(0)) revert UnknownView(viewId);
+        address signer = ECDSA.recoverCalldata(_receiptDigest(viewId, seeder, byteCount), signature);
+        if (signer != viewer) revert NotSignedByViewer(viewId, signer);
+    }
+
     /// The EIP-712 digest a viewer signs for `receipt` on this registry.
-    function receiptDigest(Receipt calldata receipt) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(RECEIPT_TYPEHASH, receipt.viewId, receipt.seeder, receipt.byteCount)));
+    function receiptDigest(Receipt calldata receipt) external view returns (bytes32) {
+        return _receiptDigest(receipt.viewId, receipt.seeder, receipt.byteCount);
+    }
+
+    function _receiptDigest(uint256 viewId, address seeder, uint64 byteCount) private view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(RECEIPT_TYPEHASH, viewId, seeder, byteCount)));
     }
 
     // ---- State for the app ------------------------------------------------
@@ -274,7 +294,7 @@ contract SeedreelRegistry is EIP712, ReentrancyGuard {
 
     /// Bytes of view `viewId` that `seeder` has already been paid for.
     function paidBytes(uint256 viewId, address seeder) external view returns (uint64) {
-        return _paidBytes[viewId][seeder];
+        return _paidBytes[viewId][seeder].count;
     }
 
     /// What `creator` can withdraw now.

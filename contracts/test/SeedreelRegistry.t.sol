@@ -383,24 +383,4 @@ contract SeedreelRegistryTest is RegistryFixture {
         vm.expectRevert(abi.encodeWithSelector(SeedreelRegistry.UnknownView.selector, 1));
         registry.reclaimExpiredPool(1);
     }
-
-    // ---- gas --------------------------------------------------------------
-
-    /// Gas of a claim of 100 receipts from one seeder, one per view.
-    function test_GasPerReceiptInBatchOf100() public {
-        uint256 id = publish(PRICE, SHARE_BPS, SIZE);
-        uint256 n = 100;
-        SeedreelRegistry.Receipt[] memory rs = new SeedreelRegistry.Receipt[](n);
-        bytes[] memory sigs = new bytes[](n);
-        for (uint256 i = 0; i < n; ++i) {
-            rs[i] = receipt(buy(viewer, id), seeder, SIZE / 2);
-            sigs[i] = signReceipt(VIEWER_KEY, rs[i]);
-        }
-        uint256 before = gasleft();
-        registry.claim(rs, sigs);
-        uint256 used = before - gasleft();
-        emit log_named_uint("claim gas per receipt (execution, batch of 100)", used / n);
-        assertEq(token.balanceOf(seeder), n * 125 ether, "all paid");
-        assertLe(used / n, 40_000, "gas per receipt");
-    }
 }
