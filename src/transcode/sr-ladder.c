@@ -116,36 +116,54 @@ sr_ladder_rung_width_for (const SrLadderRung *rung,
   return round_even ((gdouble) rung->height * source_width / source_height);
 }
 
-/* Every default rung no taller than the source; a source smaller than the
- * lowest rung gets one rendition at its own size rather than an upscale. */
+static SrLadderRung *
+rung_for_short_side (const gchar *name,
+                     guint        short_side,
+                     guint        width,
+                     guint        height,
+                     guint        video_bitrate,
+                     guint        audio_bitrate)
+{
+  if (width >= height)
+    return sr_ladder_rung_new (name, round_even ((gdouble) short_side * width / height), short_side,
+                               video_bitrate, audio_bitrate);
+  return sr_ladder_rung_new (name, short_side, round_even ((gdouble) short_side * height / width),
+                             video_bitrate, audio_bitrate);
+}
+
+/* Every default rung no larger than the source, measured on the short side
+ * so that a portrait 1080×1920 video gets a 1080×1920 "1080p". A source
+ * smaller than the lowest rung gets one rendition at its own size rather
+ * than an upscale. */
 SrLadder *
 sr_ladder_for_source (guint width,
                       guint height)
 {
   SrLadder *self = sr_ladder_new ();
   const guint lowest = G_N_ELEMENTS (default_rungs) - 1;
+  guint short_side;
 
   g_return_val_if_fail (width > 0 && height > 0, self);
 
+  short_side = MIN (width, height);
   for (guint i = 0; i < G_N_ELEMENTS (default_rungs); i++)
     {
-      if (default_rungs[i].height > height)
+      if (default_rungs[i].height > short_side)
         continue;
-      sr_ladder_add_rung (self, sr_ladder_rung_new (default_rungs[i].name,
-                                                    round_even ((gdouble) default_rungs[i].height * width / height),
-                                                    default_rungs[i].height,
-                                                    default_rungs[i].video_bitrate,
-                                                    default_rungs[i].audio_bitrate));
+      sr_ladder_add_rung (self, rung_for_short_side (default_rungs[i].name, default_rungs[i].height,
+                                                     width, height,
+                                                     default_rungs[i].video_bitrate,
+                                                     default_rungs[i].audio_bitrate));
     }
 
   if (self->rungs->len == 0)
     {
-      guint h = MAX (height & ~1u, 2);
-      g_autofree gchar *name = g_strdup_printf ("%up", h);
+      guint side = MAX (short_side & ~1u, 2);
+      g_autofree gchar *name = g_strdup_printf ("%up", side);
 
-      sr_ladder_add_rung (self, sr_ladder_rung_new (name, round_even ((gdouble) h * width / height), h,
-                                                    MAX (default_rungs[lowest].video_bitrate * h / default_rungs[lowest].height, 100),
-                                                    default_rungs[lowest].audio_bitrate));
+      sr_ladder_add_rung (self, rung_for_short_side (name, side, width, height,
+                                                     MAX (default_rungs[lowest].video_bitrate * side / default_rungs[lowest].height, 100),
+                                                     default_rungs[lowest].audio_bitrate));
     }
 
   return self;

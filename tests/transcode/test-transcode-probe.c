@@ -127,6 +127,8 @@ test_ladder_never_upscales (void)
     { 640, 360, "360p=640x360" },
     { 320, 240, "240p=320x240" },
     { 321, 181, "180p=320x180" },
+    { 1080, 1920, "1080p=1080x1920 720p=720x1280 480p=480x854 360p=360x640" },
+    { 720, 1280, "720p=720x1280 480p=480x854 360p=360x640" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -138,6 +140,7 @@ test_ladder_never_upscales (void)
       for (guint r = 0; r < sr_ladder_get_n_rungs (ladder); r++)
         {
           g_assert_cmpuint (sr_ladder_get_rung (ladder, r)->height, <=, cases[i].h);
+          g_assert_cmpuint (sr_ladder_get_rung (ladder, r)->width, <=, cases[i].w);
           g_assert_cmpuint (sr_ladder_get_rung (ladder, r)->video_bitrate, >, 0);
         }
     }
