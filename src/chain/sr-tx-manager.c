@@ -42,6 +42,7 @@ struct _SrTxManager
   /* The next nonce this manager would hand out; 0 until first needed. */
   guint64 next_nonce;
   guint poll_interval_ms;
+  gboolean chain_checked;
   gboolean fail_broadcast;
 };
 
@@ -544,6 +545,60 @@ nonce_done (GObject      *source,
   send_fees (task);
 }
 
+static void
+send_after_chain_check (GTask *task)
+{
+  SrTxManager *self = g_task_get_source_object (task);
+  SendJob *job = g_task_get_task_data (task);
+
+  if (job->fixed_nonce)
+    send_fees (task);
+  else
+    sr_rpc_client_get_nonce_async (self->rpc, self->from, "pending", g_task_get_cancellable (task),
+                                   nonce_done, task);
+}
+
+static void
+chain_id_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  SrTxManager *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  guint64 chain_id = 0;
+
+  if (!sr_rpc_client_get_chain_id_finish (SR_RPC_CLIENT (source), result, &chain_id, &error))
+    {
+      send_fail (task, error);
+      return;
+    }
+  if (chain_id != self->chain_id)
+    {
+      send_fail (task, g_error_new (SR_TX_MANAGER_ERROR, SR_TX_MANAGER_ERROR_WRONG_CHAIN,
+                                    _("The node at %s serves chain %" G_GUINT64_FORMAT ", not chain %"
+                                      G_GUINT64_FORMAT " of this network profile. Nothing was signed: "
+                                      "check the RPC URL and chain id in Preferences."),
+                                    sr_rpc_client_get_url (self->rpc), chain_id, self->chain_id));
+      return;
+    }
+  self->chain_checked = TRUE;
+  send_after_chain_check (task);
+}
+
+/* Once per manager: a node on another chain must be caught before anything
+ * is signed for it, not after. */
+static void
+send_begin (GTask *task)
+{
+  SrTxManager *self = g_task_get_source_object (task);
+
+  if (self->chain_checked)
+    send_after_chain_check (task);
+  else
+    sr_rpc_client_get_chain_id_async (self->rpc, g_task_get_cancellable (task), chain_id_done, task);
+}
+
 static gboolean
 start_send (SrTxManager  *self,
             GTask        *task,
@@ -603,8 +658,7 @@ sr_tx_manager_send_async (SrTxManager         *self,
 
   if (!start_send (self, task, job))
     return;
-  sr_rpc_client_get_nonce_async (self->rpc, self->from, "pending", cancellable, nonce_done,
-                                 g_steal_pointer (&task));
+  send_begin (g_steal_pointer (&task));
 }
 
 SrStoreTransaction *
@@ -725,7 +779,7 @@ replace_async (SrTxManager         *self,
 
   if (!start_send (self, task, job))
     return;
-  send_fees (g_steal_pointer (&task));
+  send_begin (g_steal_pointer (&task));
 }
 
 void

@@ -32,6 +32,7 @@ typedef enum {
   SR_TX_MANAGER_ERROR_BAD_SIGNATURE,  /* the signer returned something other than what was asked */
   SR_TX_MANAGER_ERROR_NOT_SENT,       /* recorded but not broadcast; reconciliation will send it */
   SR_TX_MANAGER_ERROR_FEES,           /* fees out of range */
+  SR_TX_MANAGER_ERROR_WRONG_CHAIN,    /* the node serves another chain than the profile names */
 } SrTxManagerError;
 
 GQuark sr_tx_manager_error_quark (void);

@@ -537,6 +537,33 @@ test_rejected (Fixture       *f,
 }
 
 static void
+test_wrong_chain (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(SrTxManager) manager = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrStoreTransaction) none = NULL, recorded = NULL;
+  guint8 from[SR_ADDRESS_LEN];
+  SrTxRequest request;
+
+  /* A profile for mainnet pointed at the devnet's URL. */
+  g_assert_true (sr_address_parse (SR_ANVIL_ACCOUNT0_ADDRESS, from, NULL));
+  manager = sr_tx_manager_new (f->rpc, f->store, 1, from, dev_key_sign,
+                               (gpointer) SR_ANVIL_ACCOUNT0_PRIVATE_KEY, NULL);
+  transfer_request (&request, "1000");
+  sr_tx_manager_send_async (manager, &request, "test-wrong-chain", NULL, chain_test_store_result, &result);
+  none = sr_tx_manager_send_finish (manager, chain_test_wait (&result), &error);
+  g_assert_null (none);
+  g_assert_error (error, SR_TX_MANAGER_ERROR, SR_TX_MANAGER_ERROR_WRONG_CHAIN);
+  g_assert_nonnull (strstr (error->message, "31337"));
+  g_clear_error (&error);
+  recorded = sr_store_lookup_transaction_by_key (f->store, "test-wrong-chain", &error);
+  g_assert_null (recorded);
+  g_assert_cmpuint (account_nonce (f, "pending"), ==, 0);
+}
+
+static void
 test_wrong_signer (Fixture       *f,
                    gconstpointer  data)
 {
@@ -598,6 +625,7 @@ main (int    argc,
   ADD ("/chain/tx-manager/cancel", test_cancel);
   ADD ("/chain/tx-manager/concurrent-sends", test_concurrent_sends);
   ADD ("/chain/tx-manager/rejected", test_rejected);
+  ADD ("/chain/tx-manager/wrong-chain", test_wrong_chain);
   ADD ("/chain/tx-manager/wrong-signer", test_wrong_signer);
   ADD ("/chain/tx-manager/store-duplicate-key", test_store_duplicate_key);
 #undef ADD
