@@ -839,6 +839,22 @@ test_no_secret_on_disk (Fixture       *fixture,
   g_assert_true (g_file_get_contents (path, &contents, &length, &error));
   g_assert_no_error (error);
 
+  /* What cannot become an account is refused with a reason. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autofree gchar *bad = import_key (fixture->signer, "0x1234", &error);
+
+    g_assert_null (bad);
+    g_assert_error (error, SR_SIGNER_ERROR, SR_SIGNER_ERROR_INVALID_ARGUMENT);
+    g_clear_error (&error);
+
+    sr_signer_import_private_key_async (fixture->signer, KEY_4646, "No password", "", NULL, on_done, NULL);
+    result = await_result ();
+    g_assert_null (sr_signer_import_finish (fixture->signer, result, &error));
+    g_assert_error (error, SR_SIGNER_ERROR, SR_SIGNER_ERROR_INVALID_ARGUMENT);
+    g_clear_error (&error);
+  }
+
   memset (raw_key, 0x46, sizeof raw_key);
   upper = g_ascii_strup (KEY_4646 + 2, -1);
   g_assert_null (memmem (contents, length, KEY_4646 + 2, 64));
