@@ -1014,6 +1014,12 @@ on_probed (GObject      *object,
   g_clear_error (&error);
 
   dir = g_file_get_path (self->output_dir);
+  if (dir == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("Renditions can only be written to a local folder"));
+      return;
+    }
   g_array_set_size (self->positions, 0);
   for (guint i = 0; i < sr_ladder_get_n_rungs (self->ladder); i++)
     {
