@@ -187,9 +187,20 @@ test_transfer (Fixture       *f,
 }
 
 static void
+count_change (SrTxManager *manager,
+              gint64       id,
+              gpointer     user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
 check_transfer (Fixture     *f,
                 SrTxManager *manager)
 {
+  guint changes = 0;
+  gulong handler = g_signal_connect (manager, "transaction-changed", G_CALLBACK (count_change), &changes);
+
   g_autoptr(GError) error = NULL;
   g_autoptr(SrStoreTransaction) sent = NULL, mined = NULL, again = NULL;
   g_autofree char *balance = NULL, *cast_status = NULL, *cast_balance = NULL, *cast_nonce = NULL;
@@ -202,6 +213,9 @@ check_transfer (Fixture     *f,
   g_assert_cmpstr (sent->to_address, ==, RECIPIENT);
 
   mined = wait_settled (manager, sent->id);
+  /* A history view hears of it when recorded, broadcast and mined. */
+  g_assert_cmpuint (changes, ==, 3);
+  g_signal_handler_disconnect (manager, handler);
   g_assert_cmpint (mined->id, ==, sent->id);
   g_assert_cmpint (mined->state, ==, SR_STORE_TX_MINED);
   g_assert_cmpint (mined->block_number, >=, 1);
