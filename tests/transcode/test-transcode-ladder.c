@@ -285,19 +285,33 @@ test_not_video_source (void)
   run_state_clear (&state);
 }
 
+/* A ladder as the worker receives it (JSON, a width left to follow the
+ * source), on a source without audio. */
 static void
-test_source_without_audio (void)
+test_custom_ladder_without_audio (void)
 {
   g_autoptr(GFile) silent = transcode_test_make_clip (tmp_dir, "silent.mp4", "ball", 640, 360, 2, FALSE);
   g_autofree gchar *path = g_build_filename (tmp_dir, "silent-out", NULL);
   g_autofree gchar *out = g_build_filename (path, "360p.mp4", NULL);
+  g_autofree gchar *tiny = g_build_filename (path, "tiny.mp4", NULL);
   g_autoptr(GFile) dir = g_file_new_for_path (path);
   g_autoptr(GFile) out_file = g_file_new_for_path (out);
-  g_autoptr(SrLadderEncoder) encoder = sr_ladder_encoder_new (silent, dir, NULL);
+  g_autoptr(GFile) tiny_file = g_file_new_for_path (tiny);
+  g_autoptr(SrLadder) ladder = NULL;
+  g_autoptr(SrLadderEncoder) encoder = NULL;
   g_autoptr(SrMediaProbe) probe = NULL;
+  g_autoptr(SrOutputCheck) check = NULL;
+  g_autoptr(SrOutputReport) report = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree gchar *text = NULL;
   RunState state = { 0 };
 
+  ladder = sr_ladder_new_from_string ("{\"rungs\": ["
+                                      "{\"name\": \"360p\", \"width\": 640, \"height\": 360, \"video_bitrate\": 600, \"audio_bitrate\": 96},"
+                                      "{\"name\": \"tiny\", \"height\": 144, \"video_bitrate\": 200, \"audio_bitrate\": 64}]}",
+                                      &error);
+  g_assert_no_error (error);
+  encoder = sr_ladder_encoder_new (silent, dir, ladder);
   sr_ladder_encoder_set_speed_preset (encoder, "ultrafast");
   g_assert_true (run_encoder (encoder, &state, NULL, &error));
   g_assert_no_error (error);
@@ -307,6 +321,15 @@ test_source_without_audio (void)
   g_assert_false (sr_media_probe_has_audio (probe));
   g_assert_cmpuint (sr_media_probe_get_width (probe), ==, 640);
   g_assert_cmpuint (sr_media_probe_get_height (probe), ==, 360);
+
+  check = sr_output_check_new (silent, tiny_file, 256, 144);
+  report = sr_output_check_run (check, NULL, &error);
+  g_assert_no_error (error);
+  text = sr_output_report_to_string (report);
+  g_test_message ("tiny.mp4:\n%s", text);
+  g_assert_true (sr_output_report_get_passed (report));
+  g_assert_cmpstr (sr_output_report_get_message (report, SR_OUTPUT_CHECK_AUDIO), ==, "No audio (the source has none)");
+  g_assert_cmpstr (sr_output_report_get_message (report, SR_OUTPUT_CHECK_CONTAINER), ==, "H.264 video in MP4");
   run_state_clear (&state);
 }
 
@@ -488,7 +511,7 @@ main (int argc, char **argv)
   g_test_add_func ("/transcode/check/wrong-size-and-missing-audio", test_wrong_size_and_missing_audio_fail);
   g_test_add_func ("/transcode/encode/cancel", test_cancel_removes_outputs);
   g_test_add_func ("/transcode/encode/not-video", test_not_video_source);
-  g_test_add_func ("/transcode/encode/no-audio", test_source_without_audio);
+  g_test_add_func ("/transcode/encode/custom-ladder-no-audio", test_custom_ladder_without_audio);
 
   ret = g_test_run ();
 
