@@ -199,13 +199,17 @@ check_transfer (Fixture     *f,
                 SrTxManager *manager)
 {
   guint changes = 0;
+  gint64 start;
   gulong handler = g_signal_connect (manager, "transaction-changed", G_CALLBACK (count_change), &changes);
 
   g_autoptr(GError) error = NULL;
   g_autoptr(SrStoreTransaction) sent = NULL, mined = NULL, again = NULL;
   g_autofree char *balance = NULL, *cast_status = NULL, *cast_balance = NULL, *cast_nonce = NULL;
 
+  start = g_get_monotonic_time ();
   sent = send (manager, ONE_AND_HALF_ETH, "test-transfer-1", &error);
+  g_test_message ("signed, recorded (fsync) and broadcast in %.1f ms",
+                  (g_get_monotonic_time () - start) / 1000.0);
   g_assert_no_error (error);
   g_assert_cmpint (sent->state, ==, SR_STORE_TX_BROADCAST);
   g_assert_cmpuint (sent->nonce, ==, 0);
