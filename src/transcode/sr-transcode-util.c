@@ -47,7 +47,9 @@ _sr_transcode_read_mp4_layout (GFile     *file,
   if (in == NULL)
     return FALSE;
 
-  for (;;)
+  /* Real files have a handful of top-level boxes; the cap keeps a file made
+   * of millions of empty boxes from costing millions of reads. */
+  for (guint boxes = 0; boxes < 4096 && !(moov_seen && mdat_seen); boxes++)
     {
       guint8 header[16];
       gsize got = 0;
