@@ -35,6 +35,7 @@ struct _SrTorrentSession
   GSettings *settings;           /* when built from GSettings: followed live */
 
   GHashTable *torrents;          /* torrent id → SrTorrent (owned) */
+  GThreadPool *writer;           /* one thread: resume files, in order, off the main thread */
   char *state_dir;
   char *download_dir;
   guint listen_port;
@@ -114,22 +115,43 @@ resume_path (SrTorrentSession *self, const char *info_hash)
 
 /* ---- alerts ---- */
 
+typedef struct {
+  char *path;
+  GBytes *data;
+} ResumeWrite;
+
+/* Runs on the writer thread. */
+static void
+write_resume_file (gpointer data, gpointer user_data)
+{
+  ResumeWrite *w = data;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const char *bytes = g_bytes_get_data (w->data, &len);
+
+  /* Temp file, fsync, rename: a crash leaves the old file or the new one. */
+  if (!g_file_set_contents_full (w->path, bytes, (gssize) len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &error))
+    g_warning ("Could not save torrent progress to %s: %s", w->path, error->message);
+  g_free (w->path);
+  g_bytes_unref (w->data);
+  g_free (w);
+}
+
 static void
 on_resume_data (SrTorrentSession *self, SrTorrent *torrent, const SrLtAlert *alert)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
+  ResumeWrite *w;
 
-  if (self->state_dir == NULL || torrent == NULL || _sr_torrent_is_detached (torrent))
+  if (self->state_dir == NULL || self->writer == NULL || torrent == NULL
+      || _sr_torrent_is_detached (torrent))
     return;
 
-  path = resume_path (self, sr_torrent_get_info_hash (torrent));
-  /* Temp file, fsync, rename: a crash leaves the old file or the new one. */
-  if (!g_file_set_contents_full (path, (const char *) alert->data, (gssize) alert->data_len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &error))
-    g_warning ("Could not save the progress of “%s”: %s",
-               sr_torrent_get_name (torrent), error->message);
+  w = g_new0 (ResumeWrite, 1);
+  w->path = resume_path (self, sr_torrent_get_info_hash (torrent));
+  w->data = g_bytes_new (alert->data, alert->data_len);
+  g_thread_pool_push (self->writer, w, NULL);
 }
 
 static void
@@ -351,6 +373,8 @@ sr_torrent_session_new (const SrTorrentSessionOptions *options, GError **error)
 
   if (self->state_dir != NULL && !setup_state_dir (self, error))
     return NULL;
+  if (self->state_dir != NULL)
+    self->writer = g_thread_pool_new (write_resume_file, NULL, 1, TRUE, NULL);
 
   self->alert_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (self->alert_fd < 0)
@@ -692,11 +716,21 @@ sr_torrent_session_find (SrTorrentSession *self, const char *info_hash)
 
 /* ---- shutdown ---- */
 
+typedef struct {
+  SrLtSession *lt;
+  GThreadPool *writer;
+} ShutdownData;
+
 static void
 free_session_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  ShutdownData *data = task_data;
+
+  /* Let the last resume files reach the disk. */
+  if (data->writer != NULL)
+    g_thread_pool_free (g_steal_pointer (&data->writer), FALSE, TRUE);
   /* libtorrent's destructor can block for seconds on tracker announces. */
-  sr_lt_session_free (task_data);
+  sr_lt_session_free (g_steal_pointer (&data->lt));
   g_task_return_boolean (task, TRUE);
 }
 
@@ -730,7 +764,7 @@ static void
 finish_shutdown (SrTorrentSession *self)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->shutdown_task);
-  SrLtSession *lt;
+  ShutdownData *data;
 
   if (task == NULL)
     return;
@@ -745,8 +779,10 @@ finish_shutdown (SrTorrentSession *self)
       g_unlink (marker);
     }
 
-  lt = g_steal_pointer (&self->lt);
-  g_task_set_task_data (task, lt, NULL);
+  data = g_new0 (ShutdownData, 1);
+  data->lt = g_steal_pointer (&self->lt);
+  data->writer = g_steal_pointer (&self->writer);
+  g_task_set_task_data (task, data, g_free);
   g_task_run_in_thread (task, free_session_thread);
 }
 
@@ -824,6 +860,8 @@ sr_torrent_session_dispose (GObject *object)
   detach_all (self);
   g_hash_table_remove_all (self->torrents);
   /* Not shut down: the destructor blocks here. Call shutdown_async first. */
+  if (self->writer != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->writer), FALSE, TRUE);
   g_clear_pointer (&self->lt, sr_lt_session_free);
 
   G_OBJECT_CLASS (sr_torrent_session_parent_class)->dispose (object);
