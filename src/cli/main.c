@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sr-cli-torrent.h"
+#include "sr-cli-wallet.h"
 
 static void
 usage (FILE *out)
@@ -18,6 +19,8 @@ usage (FILE *out)
   fprintf (out, "\n%s\n", _("Commands:"));
   fprintf (out, "  torrent create|info|seed|get|stream   %s\n",
            _("Create, inspect, seed, download and stream torrents"));
+  fprintf (out, "  wallet create|import|export|address|balance|send   %s\n",
+           _("Manage the wallet and send ETH or tokens"));
 }
 
 int
@@ -37,6 +40,8 @@ main (int argc, char **argv)
     }
   if (strcmp (argv[1], "torrent") == 0)
     return sr_cli_torrent_main (argc - 1, argv + 1);
+  if (strcmp (argv[1], "wallet") == 0)
+    return sr_cli_wallet_main (argc - 1, argv + 1);
 
   fprintf (stderr, _("Unknown command “%s”\n"), argv[1]);
   usage (stderr);
