@@ -149,6 +149,7 @@ fail (SrPlayer *self, GError *error)
   g_clear_error (&self->error);
   self->error = error;
   self->target = GST_STATE_NULL;
+  g_ptr_array_set_size (self->missing, 0);
   gst_element_set_state (self->playbin, GST_STATE_NULL);
   set_state (self, SR_PLAYER_STATE_STOPPED);
   g_signal_emit (self, signals[SIGNAL_ERROR], 0, self->error);
@@ -160,9 +161,13 @@ handle_error (SrPlayer *self, GstMessage *message)
   g_autoptr(GError) gst_error = NULL;
   g_autofree char *debug = NULL;
 
-  gst_message_parse_error (message, &gst_error, &debug);
-  g_debug ("playback error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (message)),
-           gst_error->message, debug);
+  if (message != NULL && GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    gst_message_parse_error (message, &gst_error, &debug);
+  else if (message != NULL)
+    gst_message_parse_warning (message, &gst_error, &debug);
+  if (gst_error != NULL)
+    g_debug ("playback problem from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (message)),
+             gst_error->message, debug);
   if (self->missing->len > 0)
     {
       g_autofree char *list = NULL;
@@ -175,7 +180,8 @@ handle_error (SrPlayer *self, GstMessage *message)
       return;
     }
   fail (self, g_error_new (SR_PLAYER_ERROR, SR_PLAYER_ERROR_FAILED,
-                           _("This video cannot be played: %s"), gst_error->message));
+                           _("This video cannot be played: %s"),
+                           gst_error != NULL ? gst_error->message : _("unknown error")));
 }
 
 static gboolean
@@ -187,7 +193,9 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
   switch (GST_MESSAGE_TYPE (message))
     {
     case GST_MESSAGE_ERROR:
-      handle_error (self, message);
+      /* After a failure the pipeline is down: later errors are echoes. */
+      if (self->target != GST_STATE_NULL)
+        handle_error (self, message);
       break;
     case GST_MESSAGE_EOS:
       g_signal_emit (self, signals[SIGNAL_EOS], 0);
@@ -215,7 +223,18 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
             }
         }
       break;
+    case GST_MESSAGE_WARNING:
+      /* playbin plays what it can decode and only warns about the rest; a
+       * title whose video or audio cannot be decoded is an error here. */
+      if (self->missing->len > 0 && self->target != GST_STATE_NULL)
+        handle_error (self, message);
+      break;
     case GST_MESSAGE_ASYNC_DONE:
+      if (self->missing->len > 0 && self->target != GST_STATE_NULL)
+        {
+          handle_error (self, NULL);
+          break;
+        }
       update_duration (self);
       update_position (self);
       update_tracks (self);

@@ -343,6 +343,8 @@ test_first_frame_and_seek (void)
                   pts / 1e9, (g_get_monotonic_time () - start) / 1e6, w.target / 1e9, progress * 100,
                   sr_torrent_get_progress (s.leech) * 100);
   g_assert_cmpuint (pts, <, w.target + 1500 * GST_MSECOND);
+  iterate (2 * 100);
+  g_assert_cmpint (ABS (sr_player_get_position (s.player) - (gint64) w.target), <, 2 * GST_SECOND);
   assert_test_pattern (sr_video_paintable_get_texture (paintable));
   swarm_stop (&s);
 }
@@ -425,6 +427,44 @@ test_encrypted (void)
   swarm_stop (&s);
 }
 
+/* With every H.264 decoder out of autoplugging, the error names the
+ * missing decoder instead of playing sound over a black picture. */
+static void
+test_missing_codec (void)
+{
+  g_autoptr(GstCaps) h264 = gst_caps_from_string ("video/x-h264");
+  g_autoptr(GPtrArray) hidden = g_ptr_array_new_with_free_func (gst_object_unref);
+  g_autofree char *uri = g_filename_to_uri (clear_path, NULL, NULL);
+  GList *decoders = gst_element_factory_list_get_elements (GST_ELEMENT_FACTORY_TYPE_DECODER,
+                                                           GST_RANK_NONE);
+  Swarm t = { 0 };
+
+  for (GList *l = decoders; l != NULL; l = l->next)
+    if (gst_element_factory_can_sink_any_caps (l->data, h264)
+        && gst_plugin_feature_get_rank (l->data) > GST_RANK_NONE)
+      g_ptr_array_add (hidden, gst_object_ref (l->data));
+  gst_plugin_feature_list_free (decoders);
+  g_assert_cmpuint (hidden->len, >, 0);
+  for (guint i = 0; i < hidden->len; i++)
+    gst_plugin_feature_set_rank (g_ptr_array_index (hidden, i), GST_RANK_NONE);
+
+  t.player = sr_player_new (NULL);
+  sr_player_set_audio_sink (t.player, gst_element_factory_make ("fakesink", NULL));
+  g_signal_connect (t.player, "error", G_CALLBACK (on_player_error), &t);
+  sr_player_set_uri (t.player, uri);
+  sr_player_play (t.player);
+  g_assert_true (wait_until (has_error, &t, 10000));
+  g_test_message ("%s", t.error->message);
+  g_assert_error (t.error, SR_PLAYER_ERROR, SR_PLAYER_ERROR_MISSING_CODEC);
+  g_assert_nonnull (strstr (t.error->message, "H.264"));
+  g_assert_cmpint (sr_player_get_state (t.player), ==, SR_PLAYER_STATE_STOPPED);
+
+  g_clear_object (&t.player);
+  g_clear_error (&t.error);
+  for (guint i = 0; i < hidden->len; i++)
+    gst_plugin_feature_set_rank (g_ptr_array_index (hidden, i), GST_RANK_PRIMARY);
+}
+
 static void
 encrypt_copy (const char *from, const char *to)
 {
@@ -471,6 +511,7 @@ main (int argc, char **argv)
   g_test_add_func ("/player/first-frame-and-seek", test_first_frame_and_seek);
   g_test_add_func ("/player/stop-while-blocked", test_stop_while_blocked);
   g_test_add_func ("/player/encrypted", test_encrypted);
+  g_test_add_func ("/player/missing-codec", test_missing_codec);
   ret = g_test_run ();
 
   cmd = g_strdup_printf ("rm -rf '%s'", work_dir);
