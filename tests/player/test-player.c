@@ -151,6 +151,16 @@ create_torrent (const char *path)
   return bytes;
 }
 
+/* In time with the clock, as a sound card would be. */
+static GstElement *
+quiet_audio_sink (void)
+{
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+
+  g_object_set (sink, "sync", TRUE, NULL);
+  return sink;
+}
+
 /* ---- a seeder, a leecher and a player ---- */
 
 typedef struct {
@@ -205,7 +215,7 @@ swarm_start (Swarm *s, const char *content_path, GBytes *torrent, int upload_lim
   g_assert_no_error (error);
 
   s->player = sr_player_new (s->leecher);
-  sr_player_set_audio_sink (s->player, gst_element_factory_make ("fakesink", NULL));
+  sr_player_set_audio_sink (s->player, quiet_audio_sink ());
   sr_player_set_content_key (s->player, key);
   g_signal_connect (s->player, "error", G_CALLBACK (on_player_error), s);
   uri = sr_torrent_src_build_uri (sr_torrent_get_info_hash (s->leech), 0);
@@ -412,7 +422,7 @@ test_encrypted (void)
 
   /* The same torrent without the key: the bytes are noise to the demuxer. */
   keyless = sr_player_new (s.leecher);
-  sr_player_set_audio_sink (keyless, gst_element_factory_make ("fakesink", NULL));
+  sr_player_set_audio_sink (keyless, quiet_audio_sink ());
   t.player = keyless;
   g_signal_connect (keyless, "error", G_CALLBACK (on_player_error), &t);
   uri = sr_torrent_src_build_uri (sr_torrent_get_info_hash (s.leech), 0);
@@ -425,6 +435,49 @@ test_encrypted (void)
   sr_player_stop (keyless);
   g_clear_error (&t.error);
   swarm_stop (&s);
+}
+
+static gboolean
+is_playing (gpointer user_data)
+{
+  return sr_player_get_state (user_data) == SR_PLAYER_STATE_PLAYING;
+}
+
+/* Speed, volume and mute reach the pipeline: at 2x a second of wall
+ * time moves the position by about two. */
+static void
+test_rate_and_volume (void)
+{
+  g_autoptr(SrPlayer) player = sr_player_new (NULL);
+  g_autofree char *uri = g_filename_to_uri (clear_path, NULL, NULL);
+  gint64 before, after;
+  double volume;
+  gboolean mute;
+
+  sr_player_set_audio_sink (player, quiet_audio_sink ());
+  sr_player_set_uri (player, uri);
+  sr_player_play (player);
+  g_assert_true (wait_until (is_playing, player, 10000));
+  g_assert_cmpint (sr_player_get_n_audio (player), ==, 1);
+
+  iterate (500);
+  g_test_message ("at 1x: position %.2f s", sr_player_get_position (player) / 1e9);
+  sr_player_set_rate (player, 2.0);
+  iterate (300);
+  before = sr_player_get_position (player);
+  iterate (1000);
+  after = sr_player_get_position (player);
+  g_test_message ("at 2x: %.2f s of media in 1 s", (after - before) / 1e9);
+  g_assert_cmpint (after - before, >, 1600 * GST_MSECOND);
+  g_assert_cmpint (after - before, <, 2600 * GST_MSECOND);
+
+  sr_player_set_volume (player, 0.25);
+  sr_player_set_mute (player, TRUE);
+  g_object_get (sr_player_get_pipeline (player), "volume", &volume, "mute", &mute, NULL);
+  g_assert_cmpfloat_with_epsilon (volume, 0.25, 1e-6);
+  g_assert_true (mute);
+  g_assert_cmpfloat_with_epsilon (sr_player_get_volume (player), 0.25, 1e-6);
+  sr_player_stop (player);
 }
 
 /* With every H.264 decoder out of autoplugging, the error names the
@@ -449,7 +502,7 @@ test_missing_codec (void)
     gst_plugin_feature_set_rank (g_ptr_array_index (hidden, i), GST_RANK_NONE);
 
   t.player = sr_player_new (NULL);
-  sr_player_set_audio_sink (t.player, gst_element_factory_make ("fakesink", NULL));
+  sr_player_set_audio_sink (t.player, quiet_audio_sink ());
   g_signal_connect (t.player, "error", G_CALLBACK (on_player_error), &t);
   sr_player_set_uri (t.player, uri);
   sr_player_play (t.player);
@@ -511,6 +564,7 @@ main (int argc, char **argv)
   g_test_add_func ("/player/first-frame-and-seek", test_first_frame_and_seek);
   g_test_add_func ("/player/stop-while-blocked", test_stop_while_blocked);
   g_test_add_func ("/player/encrypted", test_encrypted);
+  g_test_add_func ("/player/rate-and-volume", test_rate_and_volume);
   g_test_add_func ("/player/missing-codec", test_missing_codec);
   ret = g_test_run ();
 
