@@ -3,6 +3,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
+
+#include "crypto/sr-address.h"
 
 #include "store/sr-store.h"
 
@@ -19,6 +22,9 @@ struct _SrApplication
   GSettings        *network_settings;
   SrNetworkProfile *network_profile;
   SrStore          *store;
+  SrSigner         *signer;
+  SrRpcClient      *rpc;
+  SrToken          *token;
   GCancellable     *cancellable;
 };
 
@@ -54,6 +60,57 @@ sr_application_get_store (SrApplication *self)
 {
   g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
   return self->store;
+}
+
+/* The wallet agent, started on first use and restarted if it died. */
+SrSigner *
+sr_application_get_signer (SrApplication  *self,
+                           GError        **error)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+  if (self->signer == NULL)
+    self->signer = sr_signer_spawn (NULL, error);
+  else if (!sr_signer_get_running (self->signer) && !sr_signer_restart (self->signer, error))
+    return NULL;
+  return self->signer;
+}
+
+/* Follows the network profile: a new RPC URL or token gives new clients. */
+SrRpcClient *
+sr_application_get_rpc_client (SrApplication *self)
+{
+  const char *url;
+
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+  url = sr_network_profile_get_rpc_url (self->network_profile);
+  if (self->rpc == NULL || g_strcmp0 (sr_rpc_client_get_url (self->rpc), url) != 0)
+    {
+      g_clear_object (&self->token);
+      g_set_object (&self->rpc, NULL);
+      self->rpc = sr_rpc_client_new (url);
+    }
+  return self->rpc;
+}
+
+/* NULL while the profile names no token. */
+SrToken *
+sr_application_get_token (SrApplication *self)
+{
+  SrRpcClient *rpc = sr_application_get_rpc_client (self);
+  const char *text = sr_network_profile_get_token_address (self->network_profile);
+  guint8 address[SR_ADDRESS_LEN];
+
+  if (text == NULL || !sr_address_parse (text, address, NULL))
+    {
+      g_clear_object (&self->token);
+      return NULL;
+    }
+  if (self->token == NULL || memcmp (sr_token_get_address (self->token), address, SR_ADDRESS_LEN) != 0)
+    {
+      g_clear_object (&self->token);
+      self->token = sr_token_new (rpc, address);
+    }
+  return self->token;
 }
 
 static void
@@ -150,6 +207,9 @@ sr_application_shutdown (GApplication *app)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
+  g_clear_object (&self->token);
+  g_clear_object (&self->rpc);
+  g_clear_object (&self->signer);
   g_clear_object (&self->network_profile);
   g_clear_object (&self->network_settings);
   g_clear_object (&self->settings);

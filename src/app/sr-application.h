@@ -5,6 +5,9 @@
 #include <adwaita.h>
 
 #include "chain/sr-network-profile.h"
+#include "chain/sr-rpc-client.h"
+#include "chain/sr-signer.h"
+#include "chain/sr-token.h"
 #include "store/sr-store.h"
 
 G_BEGIN_DECLS
@@ -16,5 +19,9 @@ SrApplication    *sr_application_new                 (void);
 GSettings        *sr_application_get_settings        (SrApplication *self);
 SrNetworkProfile *sr_application_get_network_profile (SrApplication *self);
 SrStore          *sr_application_get_store           (SrApplication *self);
+SrSigner         *sr_application_get_signer          (SrApplication *self,
+                                                      GError       **error);
+SrRpcClient      *sr_application_get_rpc_client      (SrApplication *self);
+SrToken          *sr_application_get_token           (SrApplication *self);
 
 G_END_DECLS
