@@ -138,10 +138,12 @@ job_set_state (Job         *job,
                const gchar *state,
                const gchar *message)
 {
+  gchar *new_message = g_strdup (message);
+
   g_free (job->row.state);
   job->row.state = g_strdup (state);
   g_free (job->row.message);
-  job->row.message = g_strdup (message);
+  job->row.message = new_message;
   job_save (job);
 }
 
@@ -436,7 +438,7 @@ on_encoded (GObject      *source,
       job_unref (job);
       return;
     }
-  job_set_state (job, "checking", NULL);
+  job_set_state (job, "checking", job->row.message);
   job->check_index = 0;
   check_next_rung (job);
   job_unref (job);
@@ -483,7 +485,7 @@ on_probed (GObject      *source,
     sr_ladder_encoder_set_speed_preset (job->encoder, job->server->speed_preset);
   job_free_checks (job, sr_ladder_get_n_rungs (job->ladder));
   job->checks = g_new0 (RungCheck, sr_ladder_get_n_rungs (job->ladder));
-  job_set_state (job, "encoding", NULL);
+  job_set_state (job, "encoding", job->row.message);
   sr_ladder_encoder_run_async (job->encoder, job->cancellable, on_encoded, job);
 }
 
@@ -497,7 +499,7 @@ start_job (Job *job)
   job->running = TRUE;
   self->n_running++;
   job->cancellable = g_cancellable_new ();
-  job_set_state (job, "probing", NULL);
+  job_set_state (job, "probing", job->row.message);
   sr_media_probe_new_for_file_async (src, job->cancellable, on_probed, job_ref (job));
 }
 
