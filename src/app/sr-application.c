@@ -25,6 +25,9 @@ struct _SrApplication
   SrSigner         *signer;
   SrRpcClient      *rpc;
   SrToken          *token;
+  SrTxManager      *tx_manager;
+  SrSendConfirmFunc confirm_func;
+  gpointer          confirm_data;
   GCancellable     *cancellable;
 };
 
@@ -86,7 +89,8 @@ sr_application_get_rpc_client (SrApplication *self)
   if (self->rpc == NULL || g_strcmp0 (sr_rpc_client_get_url (self->rpc), url) != 0)
     {
       g_clear_object (&self->token);
-      g_set_object (&self->rpc, NULL);
+      g_clear_object (&self->tx_manager);
+      g_clear_object (&self->rpc);
       self->rpc = sr_rpc_client_new (url);
     }
   return self->rpc;
@@ -111,6 +115,104 @@ sr_application_get_token (SrApplication *self)
       self->token = sr_token_new (rpc, address);
     }
   return self->token;
+}
+
+void
+sr_application_set_send_confirmer (SrApplication    *self,
+                                   SrSendConfirmFunc func,
+                                   gpointer          user_data)
+{
+  g_return_if_fail (SR_IS_APPLICATION (self));
+  self->confirm_func = func;
+  self->confirm_data = user_data;
+}
+
+typedef struct {
+  SrApplication *self;
+  GTask *task;
+  GVariant *tx;
+} SignRequest;
+
+static void
+sign_request_free (SignRequest *request)
+{
+  g_clear_object (&request->task);
+  g_clear_pointer (&request->tx, g_variant_unref);
+  g_free (request);
+}
+
+static void
+sr_application_prepared (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  SignRequest *request = user_data;
+  SrApplication *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(GVariant) summary = sr_signer_prepare_transaction_finish (SR_SIGNER (source), result, &token, &error);
+
+  if (summary == NULL)
+    g_task_return_error (g_steal_pointer (&request->task), g_steal_pointer (&error));
+  else if (self->confirm_func == NULL)
+    g_task_return_new_error (g_steal_pointer (&request->task), SR_SIGNER_ERROR,
+                             SR_SIGNER_ERROR_CONFIRMATION_REQUIRED,
+                             _("Nothing was signed: the send was not confirmed"));
+  else
+    self->confirm_func (summary, token, request->tx, g_steal_pointer (&request->task), self->confirm_data);
+  sign_request_free (request);
+}
+
+static void
+sr_application_sign_tx (const SrTx   *tx,
+                        GCancellable *cancellable,
+                        GTask        *task,
+                        gpointer      user_data)
+{
+  SrApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+  SrSigner *signer = sr_application_get_signer (self, &error);
+  SignRequest *request;
+
+  if (signer == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  request = g_new0 (SignRequest, 1);
+  request->self = self;
+  request->task = task;
+  request->tx = g_variant_ref_sink (sr_signer_tx_to_variant (tx));
+  sr_signer_prepare_transaction_async (signer, sr_tx_manager_get_from (self->tx_manager), request->tx,
+                                       cancellable, sr_application_prepared, request);
+}
+
+SrTxManager *
+sr_application_get_tx_manager (SrApplication  *self,
+                               const char     *address,
+                               GError        **error)
+{
+  SrRpcClient *rpc = sr_application_get_rpc_client (self);
+  guint64 chain_id = sr_network_profile_get_chain_id (self->network_profile);
+  guint8 from[SR_ADDRESS_LEN];
+
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+  if (self->store == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                   _("The library database is not open, so a send could not be recorded"));
+      return NULL;
+    }
+  if (!sr_address_parse (address, from, error))
+    return NULL;
+  if (self->tx_manager != NULL &&
+      (g_ascii_strcasecmp (sr_tx_manager_get_from (self->tx_manager), address) != 0 ||
+       sr_tx_manager_get_chain_id (self->tx_manager) != chain_id))
+    g_clear_object (&self->tx_manager);
+  if (self->tx_manager == NULL)
+    self->tx_manager = sr_tx_manager_new (rpc, self->store, chain_id, from,
+                                          sr_application_sign_tx, self, NULL);
+  return self->tx_manager;
 }
 
 static void
@@ -207,6 +309,7 @@ sr_application_shutdown (GApplication *app)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
+  g_clear_object (&self->tx_manager);
   g_clear_object (&self->token);
   g_clear_object (&self->rpc);
   g_clear_object (&self->signer);

@@ -8,6 +8,7 @@
 #include "chain/sr-rpc-client.h"
 #include "chain/sr-signer.h"
 #include "chain/sr-token.h"
+#include "chain/sr-tx-manager.h"
 #include "store/sr-store.h"
 
 G_BEGIN_DECLS
@@ -23,5 +24,23 @@ SrSigner         *sr_application_get_signer          (SrApplication *self,
                                                       GError       **error);
 SrRpcClient      *sr_application_get_rpc_client      (SrApplication *self);
 SrToken          *sr_application_get_token           (SrApplication *self);
+
+/* Nothing is signed for a send until the user has seen the signer's own
+ * summary of the exact transaction: the open send dialog registers as the
+ * confirmer, is handed the summary, the single-use token and the task,
+ * and completes the task (with the signed bytes or an error). */
+typedef void (*SrSendConfirmFunc) (GVariant *summary,
+                                   const char *token,
+                                   GVariant *tx,
+                                   GTask *task,
+                                   gpointer user_data);
+void              sr_application_set_send_confirmer  (SrApplication    *self,
+                                                      SrSendConfirmFunc func,
+                                                      gpointer          user_data);
+/* The account's transaction manager (recreated when the account or the
+ * network changes); NULL with @error until the library database is open. */
+SrTxManager      *sr_application_get_tx_manager      (SrApplication *self,
+                                                      const char    *address,
+                                                      GError       **error);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "sr-wallet-create-dialog.h"
 #include "sr-wallet-import-dialog.h"
 #include "sr-wallet-page.h"
+#include "sr-wallet-send-dialog.h"
 
 #define REFRESH_INTERVAL_S 4
 #define UNLOCK_IDLE_S 300
@@ -36,6 +37,7 @@ struct _SrWalletPage
   GtkLabel       *token_label;
   AdwActionRow   *lock_row;
   GtkButton      *lock_button;
+  GtkButton      *send_button;
 
   /* Owned References */
   SrApplication  *application;
@@ -271,6 +273,18 @@ import_clicked_cb (SrWalletPage *self)
 }
 
 static void
+send_clicked_cb (SrWalletPage *self)
+{
+  SrWalletSendDialog *dialog;
+
+  if (self->application == NULL || self->address == NULL)
+    return;
+  dialog = sr_wallet_send_dialog_new (self->application, self->address);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 copy_clicked_cb (SrWalletPage *self)
 {
   if (self->address == NULL)
@@ -425,6 +439,7 @@ sr_wallet_page_class_init (SrWalletPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWalletPage, token_label);
   gtk_widget_class_bind_template_child (widget_class, SrWalletPage, lock_row);
   gtk_widget_class_bind_template_child (widget_class, SrWalletPage, lock_button);
+  gtk_widget_class_bind_template_child (widget_class, SrWalletPage, send_button);
 }
 
 static void
@@ -437,4 +452,5 @@ sr_wallet_page_init (SrWalletPage *self)
   g_signal_connect_swapped (self->import_button, "clicked", G_CALLBACK (import_clicked_cb), self);
   g_signal_connect_swapped (self->copy_button, "clicked", G_CALLBACK (copy_clicked_cb), self);
   g_signal_connect_swapped (self->lock_button, "clicked", G_CALLBACK (lock_clicked_cb), self);
+  g_signal_connect_swapped (self->send_button, "clicked", G_CALLBACK (send_clicked_cb), self);
 }
