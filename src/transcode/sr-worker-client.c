@@ -528,6 +528,19 @@ sr_worker_client_upload (SrWorkerClient  *self,
           continue;
         }
       status = soup_message_get_status (msg);
+      if (status == SOUP_STATUS_SERVICE_UNAVAILABLE && ++retries <= MAX_RETRIES)
+        {
+          /* The worker is restarting: wait, then ask where it stands. */
+          g_usleep (G_USEC_PER_SEC / 5 * retries);
+          if (!ask_received (self, job_id, job_token, &received, &size, cancellable, &local))
+            {
+              if (g_error_matches (local, SR_WORKER_ERROR, SR_WORKER_ERROR_UNREACHABLE) && retries < MAX_RETRIES)
+                continue;
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          continue;
+        }
       if (status == SOUP_STATUS_CONFLICT || status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE)
         {
           g_autoptr(JsonObject) obj = parse_object (reply, NULL);

@@ -35,8 +35,9 @@ die_with_parent (gpointer user_data)
 }
 
 static void
-start_worker (void)
+start_worker_on (guint port)
 {
+  g_autofree gchar *listen = g_strdup_printf ("127.0.0.1:%u", port);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autofree gchar *line = NULL;
@@ -49,7 +50,7 @@ start_worker (void)
   /* A failed assertion here must not leave a worker running behind the test. */
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   worker = g_subprocess_launcher_spawn (launcher, &error,
-                             worker_path, "--listen", "127.0.0.1:0", "--state-dir", state_dir,
+                             worker_path, "--listen", listen, "--state-dir", state_dir,
                              "--access-token", ACCESS_TOKEN, "--speed-preset", "ultrafast",
                              "--max-source-size", max, "--disk-quota", quota, NULL);
   g_assert_no_error (error);
@@ -61,6 +62,18 @@ start_worker (void)
   g_free (base_url);
   base_url = g_strdup (line + strlen ("listening on "));
   g_assert_cmpuint (atoi (strrchr (base_url, ':') + 1), >, 0);
+}
+
+static void
+start_worker (void)
+{
+  start_worker_on (0);
+}
+
+static guint
+worker_port (void)
+{
+  return (guint) atoi (strrchr (base_url, ':') + 1);
 }
 
 /* SIGTERM, and the worker must exit 0 on its own. */
@@ -446,6 +459,120 @@ test_sigterm_during_encode (void)
   g_assert_no_error (error);
 }
 
+typedef struct
+{
+  gchar  *url;
+  gchar  *id;
+  gchar  *token;
+  gsize   chunk;
+  GError *error;
+} UploadJob;
+
+static gpointer
+upload_thread (gpointer data)
+{
+  UploadJob *up = data;
+  g_autoptr(SrWorkerClient) client = sr_worker_client_new (up->url, ACCESS_TOKEN);
+
+  sr_worker_client_set_chunk_size (client, up->chunk);
+  sr_worker_client_upload (client, up->id, up->token, clip, 0, NULL, &up->error);
+  return NULL;
+}
+
+/* The worker restarts on the same address in the middle of an upload: the
+ * client notices the dropped connection, asks what arrived and carries on. */
+static void
+test_upload_survives_restart (void)
+{
+  g_autoptr(SrWorkerClient) client = new_client ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) job = NULL;
+  UploadJob up = { 0 };
+  GThread *thread;
+  goffset size = 0;
+  guint port = worker_port ();
+  gint64 received = 0;
+
+  create_for_file (client, clip, NULL, &up.id, &up.token, &size);
+  up.url = g_strdup (base_url);
+  up.chunk = (gsize) size / 400 + 1;
+  thread = g_thread_new ("upload", upload_thread, &up);
+  while (received == 0)
+    {
+      g_clear_pointer (&job, json_object_unref);
+      job = sr_worker_client_get_job (client, up.id, up.token, NULL, &error);
+      g_assert_no_error (error);
+      received = json_object_get_int_member (job, "received");
+    }
+  /* Freeze the worker to see the upload really is half-way when it goes. */
+  g_subprocess_send_signal (worker, SIGSTOP);
+  {
+    g_autofree gchar *part = g_build_filename (state_dir, "jobs", up.id, "source", NULL);
+    GStatBuf st;
+    g_assert_cmpint (g_stat (part, &st), ==, 0);
+    g_test_message ("worker restarted with %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes uploaded",
+                    (gint64) st.st_size, (gint64) size);
+    g_assert_cmpint (st.st_size, <, size);
+  }
+  g_subprocess_send_signal (worker, SIGCONT);
+  stop_worker ();
+  start_worker_on (port);
+  g_thread_join (thread);
+  g_assert_no_error (up.error);
+
+  g_clear_object (&client);
+  client = new_client ();
+  g_clear_pointer (&job, json_object_unref);
+  job = sr_worker_client_get_job (client, up.id, up.token, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (job, "received"), ==, size);
+  g_assert_cmpstr (json_object_get_string_member (job, "state"), !=, "failed");
+  g_assert_cmpstr (json_object_get_string_member (job, "state"), !=, "uploading");
+  sr_worker_client_delete_job (client, up.id, up.token, NULL, &error);
+  g_assert_no_error (error);
+  g_free (up.url);
+  g_free (up.id);
+  g_free (up.token);
+}
+
+/* A worker that dies without warning still reports the job it was encoding. */
+static void
+test_killed_during_encode (void)
+{
+  g_autoptr(SrWorkerClient) client = new_client ();
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *id = NULL, *token = NULL;
+  g_autoptr(JsonObject) job = NULL;
+  const gchar *encoding[] = { "encoding", NULL };
+  const gchar *done[] = { "done", NULL };
+  const gchar *state;
+  goffset size = 0;
+
+  create_for_file (client, clip, NULL, &id, &token, &size);
+  sr_worker_client_upload (client, id, token, clip, 0, NULL, &error);
+  g_assert_no_error (error);
+  job = wait_for_state (client, id, token, encoding, 60);
+  g_clear_pointer (&job, json_object_unref);
+
+  g_subprocess_force_exit (worker);
+  g_subprocess_wait (worker, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&worker);
+
+  start_worker ();
+  g_clear_object (&client);
+  client = new_client ();
+  job = sr_worker_client_get_job (client, id, token, NULL, &error);
+  g_assert_no_error (error);
+  state = json_object_get_string_member (job, "state");
+  g_assert_true (g_str_equal (state, "queued") || g_str_equal (state, "probing") || g_str_equal (state, "encoding"));
+  g_assert_nonnull (strstr (json_object_get_string_member (job, "message"), "starts over"));
+  g_clear_pointer (&job, json_object_unref);
+  job = wait_for_state (client, id, token, done, 120);
+  sr_worker_client_delete_job (client, id, token, NULL, &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -472,6 +599,8 @@ main (int argc, char **argv)
   g_test_add_func ("/worker/not-video", test_not_video);
   g_test_add_func ("/worker/oversize-and-quota", test_oversize_and_quota);
   g_test_add_func ("/worker/sigterm-during-encode", test_sigterm_during_encode);
+  g_test_add_func ("/worker/upload-survives-restart", test_upload_survives_restart);
+  g_test_add_func ("/worker/killed-during-encode", test_killed_during_encode);
   ret = g_test_run ();
 
   if (worker != NULL)
