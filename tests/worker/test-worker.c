@@ -573,6 +573,169 @@ test_killed_during_encode (void)
   g_assert_no_error (error);
 }
 
+/* A misbehaving worker: a real HTTP server on loopback whose replies have the
+ * wrong shape. It runs in its own thread and main context. */
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop    *loop;
+  SoupServer   *server;
+  guint         port;
+  GMutex        lock;
+  GCond         ready;
+} BadWorker;
+
+static void
+bad_worker_reply (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  const gchar *text;
+
+  (void) server; (void) query; (void) user_data;
+  if (g_str_equal (path, "/v1/info"))
+    text = "{\"encoders\": \"x264enc\", \"limits\": [], \"price\": 3}";
+  else if (g_str_equal (path, "/v1/jobs"))
+    text = "{\"id\": \"../../etc\", \"token\": 7}";
+  else
+    text = "<html>this is not JSON";
+  soup_server_message_set_status (msg, g_str_equal (path, "/v1/jobs") ? 201 : 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, text, strlen (text));
+}
+
+static gpointer
+bad_worker_thread (gpointer data)
+{
+  BadWorker *bad = data;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (bad->context);
+  bad->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (bad->server, NULL, bad_worker_reply, NULL, NULL);
+  soup_server_listen_local (bad->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (bad->server);
+  g_mutex_lock (&bad->lock);
+  bad->port = g_uri_get_port (uris->data);
+  g_cond_signal (&bad->ready);
+  g_mutex_unlock (&bad->lock);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_main_loop_run (bad->loop);
+  g_clear_object (&bad->server);
+  g_main_context_pop_thread_default (bad->context);
+  return NULL;
+}
+
+static void
+test_untrusted_replies (void)
+{
+  BadWorker bad = { 0 };
+  GThread *thread;
+  g_autofree gchar *url = NULL;
+  g_autoptr(SrWorkerClient) client = NULL;
+  g_autoptr(SrLadder) ladder = small_ladder ();
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *id = NULL, *token = NULL;
+  JsonObject *obj;
+
+  bad.context = g_main_context_new ();
+  bad.loop = g_main_loop_new (bad.context, FALSE);
+  g_mutex_init (&bad.lock);
+  g_cond_init (&bad.ready);
+  thread = g_thread_new ("bad-worker", bad_worker_thread, &bad);
+  g_mutex_lock (&bad.lock);
+  while (bad.port == 0)
+    g_cond_wait (&bad.ready, &bad.lock);
+  g_mutex_unlock (&bad.lock);
+
+  url = g_strdup_printf ("http://127.0.0.1:%u", bad.port);
+  client = sr_worker_client_new (url, ACCESS_TOKEN);
+  obj = sr_worker_client_get_info (client, NULL, &error);
+  g_assert_null (obj);
+  g_assert_error (error, SR_WORKER_ERROR, SR_WORKER_ERROR_BAD_REPLY);
+  g_assert_nonnull (strstr (error->message, "could not understand"));
+  g_clear_error (&error);
+  g_assert_false (sr_worker_client_create_job (client, ladder, 10,
+                                               "3333333333333333333333333333333333333333333333333333333333333333",
+                                               &id, &token, NULL, &error));
+  g_assert_error (error, SR_WORKER_ERROR, SR_WORKER_ERROR_BAD_REPLY);
+  g_assert_null (id);
+  g_clear_error (&error);
+  obj = sr_worker_client_get_job (client, "abcdef", "t", NULL, &error);
+  g_assert_null (obj);
+  g_assert_error (error, SR_WORKER_ERROR, SR_WORKER_ERROR_BAD_REPLY);
+
+  g_main_loop_quit (bad.loop);
+  g_main_context_wakeup (bad.context);
+  g_thread_join (thread);
+  g_main_loop_unref (bad.loop);
+  g_main_context_unref (bad.context);
+  g_mutex_clear (&bad.lock);
+  g_cond_clear (&bad.ready);
+}
+
+/* The operator's key file sets tokens, limits and price. */
+static void
+test_config_file (void)
+{
+  g_autofree gchar *conf = g_build_filename (work_dir, "worker.conf", NULL);
+  g_autofree gchar *dir = g_build_filename (work_dir, "state-config", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree gchar *line = NULL;
+  g_autoptr(SrWorkerClient) client = NULL;
+  g_autoptr(SrWorkerClient) wrong = NULL;
+  g_autoptr(JsonObject) info = NULL;
+  g_autoptr(SrLadder) ladder = small_ladder ();
+  g_autofree gchar *id = NULL, *token = NULL;
+  const gchar *sha = "4444444444444444444444444444444444444444444444444444444444444444";
+  const gchar *text =
+    "[worker]\n"
+    "access-tokens=first-token;from-the-key-file;\n"
+    "concurrency=2\n"
+    "max-source-size=1000\n"
+    "disk-quota=5000\n"
+    "price=0.25 SRT per minute\n";
+
+  g_file_set_contents (conf, text, -1, &error);
+  g_assert_no_error (error);
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, worker_path,
+                           "--listen", "127.0.0.1:0", "--state-dir", dir, "--config", conf, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+
+  client = sr_worker_client_new (line + strlen ("listening on "), "from-the-key-file");
+  info = sr_worker_client_get_info (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (info, "price"), ==, "0.25 SRT per minute");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (info, "limits"), "concurrency"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (info, "limits"), "disk_quota"), ==, 5000);
+
+  sr_worker_client_create_job (client, ladder, 1000, sha, &id, &token, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&id, g_free);
+  g_clear_pointer (&token, g_free);
+  g_assert_false (sr_worker_client_create_job (client, ladder, 1001, sha, &id, &token, NULL, &error));
+  g_assert_error (error, SR_WORKER_ERROR, SR_WORKER_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  wrong = sr_worker_client_new (line + strlen ("listening on "), ACCESS_TOKEN);
+  g_assert_false (sr_worker_client_create_job (wrong, ladder, 10, sha, &id, &token, NULL, &error));
+  g_assert_error (error, SR_WORKER_ERROR, SR_WORKER_ERROR_UNAUTHORIZED);
+
+  g_subprocess_send_signal (proc, SIGTERM);
+  g_subprocess_wait (proc, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -601,6 +764,8 @@ main (int argc, char **argv)
   g_test_add_func ("/worker/sigterm-during-encode", test_sigterm_during_encode);
   g_test_add_func ("/worker/upload-survives-restart", test_upload_survives_restart);
   g_test_add_func ("/worker/killed-during-encode", test_killed_during_encode);
+  g_test_add_func ("/worker/untrusted-replies", test_untrusted_replies);
+  g_test_add_func ("/worker/config-file", test_config_file);
   ret = g_test_run ();
 
   if (worker != NULL)
