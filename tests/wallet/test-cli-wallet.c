@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sr-anvil-fixture.h"
+#include "store/sr-store.h"
 
 #define CREATED_ETH_WEI "2500000000000000000"
 
@@ -122,6 +123,21 @@ cast_nonce (const char *address)
   return cast ("nonce", "--rpc-url", sr_anvil_get_rpc_url (w.anvil), address, NULL);
 }
 
+/* What the CLI recorded in the user's store for dev account 0. */
+static GPtrArray *
+recorded (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = sr_store_default_path ();
+  g_autoptr(SrStore) store = sr_store_open (path, &error);
+  GPtrArray *list;
+
+  g_assert_no_error (error);
+  list = sr_store_list_transactions (store, SR_ANVIL_CHAIN_ID, SR_ANVIL_ACCOUNT0_ADDRESS, FALSE, &error);
+  g_assert_no_error (error);
+  return list;
+}
+
 static void
 test_create_and_import (void)
 {
@@ -193,6 +209,18 @@ test_send_eth (void)
   g_assert_cmpstr (wei, ==, CREATED_ETH_WEI);
   g_assert_cmpint (wallet (NULL, &shown, NULL, "balance", "--account", w.created, NULL), ==, 0);
   g_assert_cmpstr (shown, ==, "2.5 ETH");
+
+  /* Recorded in the store under the hash that was broadcast, and settled. */
+  {
+    g_autoptr(GPtrArray) txs = recorded ();
+    SrStoreTransaction *tx;
+
+    g_assert_cmpuint (txs->len, ==, 1);
+    tx = txs->pdata[0];
+    g_assert_cmpstr (tx->hash, ==, hash);
+    g_assert_cmpstr (tx->value, ==, CREATED_ETH_WEI);
+    g_assert_cmpint (tx->state, ==, SR_STORE_TX_MINED);
+  }
 }
 
 static void
@@ -231,6 +259,11 @@ test_declined (void)
   g_assert_cmpstr (out, ==, "");
   nonce_after = cast_nonce (SR_ANVIL_ACCOUNT0_ADDRESS);
   g_assert_cmpstr (nonce_after, ==, nonce_before);
+  {
+    /* Declined before signing: nothing was recorded either. */
+    g_autoptr(GPtrArray) txs = recorded ();
+    g_assert_cmpuint (txs->len, ==, 1);
+  }
 }
 
 static void
