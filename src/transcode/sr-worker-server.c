@@ -762,38 +762,102 @@ file_sha256_matches (const gchar *path,
   return g_ascii_strcasecmp (g_checksum_get_string (sum), expected) == 0;
 }
 
+typedef struct
+{
+  Job               *job;
+  SoupServerMessage *msg;
+  gchar             *path;
+  gchar             *sha256;
+} Verify;
+
+static void
+verify_free (Verify *v)
+{
+  job_unref (v->job);
+  g_object_unref (v->msg);
+  g_free (v->path);
+  g_free (v->sha256);
+  g_free (v);
+}
+
+/* Hashing and probing a large source takes a while: done in a thread so the
+ * worker keeps answering other clients. */
+static void
+verify_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Verify *v = task_data;
+  g_autoptr(GFile) file = g_file_new_for_path (v->path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrMediaProbe) probe = NULL;
+
+  (void) source_object;
+  if (!file_sha256_matches (v->path, v->sha256))
+    {
+      g_task_return_new_error (task, SR_TRANSCODE_ERROR, SR_TRANSCODE_ERROR_DECODE_FAILED,
+                               "%s", _("The uploaded source does not match its sha256: it was changed or damaged on the way. Upload it again."));
+      return;
+    }
+  probe = sr_media_probe_new_for_file (file, cancellable, &error);
+  if (probe == NULL)
+    {
+      if (g_error_matches (error, SR_TRANSCODE_ERROR, SR_TRANSCODE_ERROR_NOT_VIDEO))
+        g_task_return_new_error (task, SR_TRANSCODE_ERROR, SR_TRANSCODE_ERROR_NOT_VIDEO,
+                                 _("The uploaded file is not a video: %s"), error->message);
+      else
+        g_task_return_new_error (task, SR_TRANSCODE_ERROR, SR_TRANSCODE_ERROR_NOT_VIDEO,
+                                 _("The uploaded file could not be read as a video: %s"), error->message);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_verified (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  SrWorkerServer *self = SR_WORKER_SERVER (source);
+  Verify *v = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  (void) user_data;
+  if (v->job->deleted || self->shutting_down)
+    reply_error (v->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "gone", _("The job went away while its source was being checked."));
+  else if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      gboolean mismatch = g_error_matches (error, SR_TRANSCODE_ERROR, SR_TRANSCODE_ERROR_DECODE_FAILED);
+      job_set_state (v->job, "failed", error->message);
+      reply_error (v->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, mismatch ? "sha256-mismatch" : "not-video",
+                   error->message);
+    }
+  else
+    {
+      job_set_state (v->job, "queued", NULL);
+      pump_queue (self);
+      reply_job (v->msg, SOUP_STATUS_OK, v->job);
+    }
+  soup_server_message_unpause (v->msg);
+}
+
 static void
 upload_complete (SrWorkerServer    *self,
                  SoupServerMessage *msg,
                  Job               *job)
 {
-  g_autofree gchar *path = job_source_path (job);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SrMediaProbe) probe = NULL;
+  Verify *v = g_new0 (Verify, 1);
+  g_autoptr(GTask) task = g_task_new (self, NULL, on_verified, NULL);
 
-  if (!file_sha256_matches (path, job->row.sha256))
-    {
-      job_set_state (job, "failed",
-                     _("The uploaded source does not match its sha256: it was changed or damaged on the way. Upload it again."));
-      reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "sha256-mismatch", job->row.message);
-      return;
-    }
-  probe = sr_media_probe_new_for_file (file, NULL, &error);
-  if (probe == NULL)
-    {
-      g_autofree gchar *m = NULL;
-      if (g_error_matches (error, SR_TRANSCODE_ERROR, SR_TRANSCODE_ERROR_NOT_VIDEO))
-        m = g_strdup_printf (_("The uploaded file is not a video: %s"), error->message);
-      else
-        m = g_strdup_printf (_("The uploaded file could not be read as a video: %s"), error->message);
-      job_set_state (job, "failed", m);
-      reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "not-video", m);
-      return;
-    }
-  job_set_state (job, "queued", NULL);
-  pump_queue (self);
-  reply_job (msg, SOUP_STATUS_OK, job);
+  v->job = job_ref (job);
+  v->msg = g_object_ref (msg);
+  v->path = job_source_path (job);
+  v->sha256 = g_strdup (job->row.sha256);
+  g_task_set_source_tag (task, upload_complete);
+  g_task_set_task_data (task, v, (GDestroyNotify) verify_free);
+  soup_server_message_pause (msg);
+  g_task_run_in_thread (task, verify_thread);
 }
 
 static void
@@ -909,7 +973,7 @@ handle_output (SoupServerMessage *msg,
   SoupMessageHeaders *resp = soup_server_message_get_response_headers (msg);
   SoupRange *ranges = NULL;
   int n_ranges = 0;
-  const gchar *data;
+  g_autoptr(GBytes) all = NULL;
   gsize total;
   const gchar *type;
 
@@ -925,8 +989,9 @@ handle_output (SoupServerMessage *msg,
       reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", _("This job has no output of that name."));
       return;
     }
-  data = g_mapped_file_get_contents (mapped);
-  total = g_mapped_file_get_length (mapped);
+  /* The mapping stays alive with the reply, so large outputs are not copied. */
+  all = g_mapped_file_get_bytes (mapped);
+  total = g_bytes_get_size (all);
   type = g_str_has_suffix (name, ".mp4") ? "video/mp4" :
          g_str_has_suffix (name, ".jpg") ? "image/jpeg" : "application/json";
   soup_message_headers_replace (resp, "Accept-Ranges", "bytes");
@@ -941,15 +1006,18 @@ handle_output (SoupServerMessage *msg,
           soup_server_message_set_status (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, NULL);
           return;
         }
+      g_autoptr(GBytes) slice = g_bytes_new_from_bytes (all, (gsize) ranges[0].start,
+                                                        (gsize) (ranges[0].end - ranges[0].start + 1));
       soup_message_headers_set_content_range (resp, ranges[0].start, ranges[0].end, (goffset) total);
+      soup_message_headers_set_content_type (resp, type, NULL);
       soup_server_message_set_status (msg, SOUP_STATUS_PARTIAL_CONTENT, NULL);
-      soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, data + ranges[0].start,
-                                        (gsize) (ranges[0].end - ranges[0].start + 1));
+      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), slice);
       soup_message_headers_free_ranges (req, ranges);
       return;
     }
+  soup_message_headers_set_content_type (resp, type, NULL);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, data, total);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), all);
 }
 
 static void
