@@ -286,11 +286,17 @@ sr_application_startup (GApplication *app)
 {
   SrApplication *self = SR_APPLICATION (app);
   g_autofree char *store_path = NULL;
+  g_autofree char *devnet_path = NULL;
+  g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (sr_application_parent_class)->startup (app);
 
   self->settings = g_settings_new (APP_ID);
   self->network_settings = g_settings_get_child (self->settings, "network");
+
+  devnet_path = sr_network_profile_get_devnet_path ();
+  if (!sr_network_profile_adopt_devnet (self->network_settings, devnet_path, &error) && error != NULL)
+    g_warning ("%s", error->message);
   self->network_profile = sr_network_profile_new_from_settings (self->network_settings);
 
   gtk_window_set_default_icon_name (APP_ID);

@@ -334,3 +334,68 @@ sr_network_profile_validate (SrNetworkProfile  *self,
   return sr_network_profile_check_address (self->registry_address, TRUE, error) &&
          sr_network_profile_check_address (self->token_address, TRUE, error);
 }
+
+/* Where tools/devnet writes the profile of the chain it deployed. */
+char *
+sr_network_profile_get_devnet_path (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "seedreel", "networks", "devnet.ini", NULL);
+}
+
+/* The local devnet deploys fresh contracts when its chain is reset, so while
+ * the settings point at the devnet's RPC URL they follow the addresses it
+ * wrote. Returns TRUE when the settings were changed. A missing file is not
+ * an error; a damaged one is, and changes nothing. */
+gboolean
+sr_network_profile_adopt_devnet (GSettings   *settings,
+                                 const char  *devnet_path,
+                                 GError     **error)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *rpc_url = NULL;
+  g_autofree char *registry = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *current_url = NULL;
+  g_autofree char *current_registry = NULL;
+  g_autofree char *current_token = NULL;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
+  g_return_val_if_fail (devnet_path != NULL, FALSE);
+
+  if (!g_key_file_load_from_file (keyfile, devnet_path, G_KEY_FILE_NONE, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return FALSE;
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  _("Cannot read the devnet profile %s: "), devnet_path);
+      return FALSE;
+    }
+
+  rpc_url = g_key_file_get_string (keyfile, "Network", "rpc-url", NULL);
+  registry = g_key_file_get_string (keyfile, "Network", "registry-address", NULL);
+  token = g_key_file_get_string (keyfile, "Network", "token-address", NULL);
+
+  if (!sr_network_profile_check_rpc_url (rpc_url, error) ||
+      !sr_network_profile_check_address (registry, FALSE, error) ||
+      !sr_network_profile_check_address (token, FALSE, error))
+    {
+      g_prefix_error (error, _("The devnet profile %s is damaged: "), devnet_path);
+      return FALSE;
+    }
+
+  current_url = g_settings_get_string (settings, "rpc-url");
+  if (g_strcmp0 (current_url, rpc_url) != 0)
+    return FALSE;
+
+  current_registry = g_settings_get_string (settings, "registry-address");
+  current_token = g_settings_get_string (settings, "token-address");
+  if (g_strcmp0 (current_registry, registry) == 0 && g_strcmp0 (current_token, token) == 0)
+    return FALSE;
+
+  g_settings_delay (settings);
+  g_settings_set_string (settings, "registry-address", registry);
+  g_settings_set_string (settings, "token-address", token);
+  g_settings_apply (settings);
+  return TRUE;
+}

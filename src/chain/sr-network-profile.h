@@ -33,6 +33,11 @@ const char       *sr_network_profile_get_token_address     (SrNetworkProfile *se
 gboolean          sr_network_profile_validate              (SrNetworkProfile *self,
                                                             GError          **error);
 
+char             *sr_network_profile_get_devnet_path       (void);
+gboolean          sr_network_profile_adopt_devnet          (GSettings        *settings,
+                                                            const char       *devnet_path,
+                                                            GError          **error);
+
 gboolean          sr_network_profile_check_name            (const char       *name,
                                                             GError          **error);
 gboolean          sr_network_profile_check_rpc_url         (const char       *url,

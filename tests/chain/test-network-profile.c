@@ -2,6 +2,7 @@
  * profile, and a profile following its settings. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "chain/sr-network-profile.h"
@@ -109,6 +110,60 @@ test_follows_settings (void)
   g_assert_error (error, SR_NETWORK_PROFILE_ERROR, SR_NETWORK_PROFILE_ERROR_INVALID_ADDRESS);
 }
 
+static void
+test_adopt_devnet (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.seedreel.Seedreel.Network");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sr-devnet-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "devnet.ini", NULL);
+  g_autofree char *registry = NULL;
+  const char *ini =
+    "[Network]\n"
+    "name=Local devnet\n"
+    "rpc-url=http://127.0.0.1:8545\n"
+    "chain-id=31337\n"
+    "registry-address=0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512\n"
+    "token-address=0x5FbDB2315678afecb367f032d93F642f64180aa3\n";
+
+  g_settings_reset (settings, "rpc-url");
+  g_settings_reset (settings, "registry-address");
+  g_settings_reset (settings, "token-address");
+
+  /* No devnet yet: nothing changes, no error. */
+  g_assert_false (sr_network_profile_adopt_devnet (settings, path, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_set_contents (path, ini, -1, NULL));
+  g_assert_true (sr_network_profile_adopt_devnet (settings, path, &error));
+  g_assert_no_error (error);
+  registry = g_settings_get_string (settings, "registry-address");
+  g_assert_cmpstr (registry, ==, "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
+
+  /* Already adopted: reported as unchanged. */
+  g_assert_false (sr_network_profile_adopt_devnet (settings, path, NULL));
+
+  /* Pointed at another chain, the devnet's addresses are left alone. */
+  g_settings_set_string (settings, "rpc-url", "https://rpc.example.org");
+  g_settings_reset (settings, "registry-address");
+  g_assert_false (sr_network_profile_adopt_devnet (settings, path, NULL));
+  g_clear_pointer (&registry, g_free);
+  registry = g_settings_get_string (settings, "registry-address");
+  g_assert_cmpstr (registry, ==, "");
+
+  /* A damaged file is reported and changes nothing. */
+  g_settings_reset (settings, "rpc-url");
+  g_assert_true (g_file_set_contents (path, "[Network]\nrpc-url=http://127.0.0.1:8545\nregistry-address=0x12\n", -1, NULL));
+  g_assert_false (sr_network_profile_adopt_devnet (settings, path, &error));
+  g_assert_error (error, SR_NETWORK_PROFILE_ERROR, SR_NETWORK_PROFILE_ERROR_INVALID_ADDRESS);
+  g_clear_pointer (&registry, g_free);
+  registry = g_settings_get_string (settings, "registry-address");
+  g_assert_cmpstr (registry, ==, "");
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -120,6 +175,7 @@ main (int   argc,
   g_test_add_func ("/network-profile/address", test_address);
   g_test_add_func ("/network-profile/name", test_name);
   g_test_add_func ("/network-profile/follows-settings", test_follows_settings);
+  g_test_add_func ("/network-profile/adopt-devnet", test_adopt_devnet);
 
   return g_test_run ();
 }
