@@ -1,6 +1,16 @@
 /* main.c: seedreel-transcoder, the transcoding worker. Serves the worker API
  * (DESIGN.md, "Transcoding worker API") until SIGTERM or SIGINT, then stops
- * accepting, cancels running encodes, records them and exits 0. */
+ * accepting, cancels running encodes, records them and exits 0.
+ *
+ * The key file given with --config has one group, [worker]:
+ *   listen=127.0.0.1:8470
+ *   access-tokens=token-one;token-two;
+ *   concurrency=1
+ *   max-source-size=8589934592   (bytes; larger sources get 413)
+ *   disk-quota=68719476736       (bytes across all jobs; new jobs get 507)
+ *   price=0.25 SRT per minute
+ *   speed-preset=veryfast        (x264)
+ * Command-line options override it. */
 #include "config.h"
 
 #include <glib-unix.h>
