@@ -118,8 +118,11 @@ test_unsafe_names (void)
   static const char *const slash[] = { "a/../../b", NULL };
   static const char *const abs[] = { "/etc/passwd", NULL };
   static const char *const back[] = { "..\\..\\x", NULL };
+  static const char *const device[] = { "sub", "NUL.mp4", NULL };
+  static const char *const port[] = { "com1", NULL };
   static const char *const safe[] = { "sub", "video.mp4", NULL };
-  const char *const *bad[] = { up, mid, slash, abs, back };
+  static const char *const not_device[] = { "console.mp4", "com10", "nullable", NULL };
+  const char *const *bad[] = { up, mid, slash, abs, back, device, port };
   g_autoptr(GBytes) dotdot = v1_torrent ("..", 2, 100, 16384, 1);
   g_autoptr(GBytes) nul = v1_torrent ("a\0b", 3, 100, 16384, 1);
   g_autoptr(GBytes) good = v1_multi (safe);
@@ -133,6 +136,13 @@ test_unsafe_names (void)
     }
   assert_invalid (dotdot, SR_TORRENT_ERROR_UNSAFE_PATH);
   assert_invalid (nul, SR_TORRENT_ERROR_UNSAFE_PATH);
+
+  {
+    g_autoptr(GBytes) lookalikes = v1_multi (not_device);
+    g_autoptr(SrTorrentInfo) ok = sr_torrent_info_new_from_bytes (lookalikes, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (ok);
+  }
 
   info = sr_torrent_info_new_from_bytes (good, &error);
   g_assert_no_error (error);

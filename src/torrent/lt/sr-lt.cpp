@@ -25,6 +25,7 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <cctype>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -217,6 +218,23 @@ make_pack (SrLtSettings const *s)
   return p;
 }
 
+// Device names that Windows and FAT/exFAT drives refuse, with or without an
+// extension: a download copied there would fail or hit the device instead.
+bool
+is_reserved_name (lt::string_view e)
+{
+  static const char *const reserved[] = { "con", "prn", "aux", "nul" };
+  std::string stem (e.substr (0, e.find ('.')));
+
+  for (auto &c : stem)
+    c = static_cast<char> (std::tolower (static_cast<unsigned char> (c)));
+  for (const char *r : reserved)
+    if (stem == r)
+      return true;
+  return stem.size () == 4 && (stem.compare (0, 3, "com") == 0 || stem.compare (0, 3, "lpt") == 0)
+         && stem[3] >= '1' && stem[3] <= '9';
+}
+
 void
 check_path_element (lt::string_view e)
 {
@@ -229,6 +247,8 @@ check_path_element (lt::string_view e)
       if (c == '\0')
         throw unsafe_path ("a file name in the torrent contains a NUL byte");
     }
+  if (is_reserved_name (e))
+    throw unsafe_path ("a file name in the torrent is a reserved device name (such as CON or NUL)");
 }
 
 void
