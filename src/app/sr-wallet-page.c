@@ -175,8 +175,9 @@ refresh (gpointer user_data)
   if (self->application == NULL || self->address == NULL || !sr_address_parse (self->address, owner, NULL))
     return G_SOURCE_CONTINUE;
   profile = sr_application_get_network_profile (self->application);
-  network = g_strdup_printf (_("%s (chain %" G_GUINT64_FORMAT ")"),
-                             sr_network_profile_get_name (profile), sr_network_profile_get_chain_id (profile));
+  network = g_strdup_printf (_("%s (chain %llu)"),
+                             sr_network_profile_get_name (profile),
+                             (unsigned long long) sr_network_profile_get_chain_id (profile));
   adw_action_row_set_subtitle (self->network_row, network);
   rpc = sr_application_get_rpc_client (self->application);
   sr_rpc_client_get_balance_async (rpc, owner, "latest", self->cancellable, eth_balance_cb, self);

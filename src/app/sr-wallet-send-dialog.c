@@ -151,10 +151,10 @@ confirm_cb (GVariant   *summary,
     total[i] = (guint8) wide;
   fee = format_units (total);
   fee_text = g_strdup_printf ("%s ETH", fee);
-  network = g_strdup_printf (_("%s (chain ID %" G_GUINT64_FORMAT ")"),
+  network = g_strdup_printf (_("%s (chain ID %llu)"),
                              chain_id == sr_network_profile_get_chain_id (profile)
                                ? sr_network_profile_get_name (profile) : _("Unknown network"),
-                             chain_id);
+                             (unsigned long long) chain_id);
   to = sr_address_to_checksum (self->recipient);
 
   adw_action_row_set_subtitle (self->confirm_amount_row, gtk_editable_get_text (GTK_EDITABLE (self->amount_row)));

@@ -246,8 +246,8 @@ set_remote_error (GError     **error,
     }
 
   g_set_error (error, SR_RPC_ERROR, SR_RPC_ERROR_REMOTE,
-               _("The network at %s refused the request: %s (code %" G_GINT64_FORMAT ")"),
-               url, message, code);
+               _("The network at %s refused the request: %s (code %lld)"),
+               url, message, (long long) code);
 }
 
 static gboolean

@@ -118,7 +118,7 @@ decode_decimals (GBytes  *data,
   if (value > MAX_DECIMALS)
     {
       g_set_error (error, SR_ABI_ERROR, SR_ABI_ERROR_INVALID,
-                   _("The token claims %" G_GUINT64_FORMAT " decimals, which no amount can have"), value);
+                   _("The token claims %llu decimals, which no amount can have"), (unsigned long long) value);
       return NULL;
     }
   return g_memdup2 (&value, sizeof value);

@@ -576,10 +576,11 @@ chain_id_done (GObject      *source,
   if (chain_id != self->chain_id)
     {
       send_fail (task, g_error_new (SR_TX_MANAGER_ERROR, SR_TX_MANAGER_ERROR_WRONG_CHAIN,
-                                    _("The node at %s serves chain %" G_GUINT64_FORMAT ", not chain %"
-                                      G_GUINT64_FORMAT " of this network profile. Nothing was signed: "
+                                    _("The node at %s serves chain %llu, not chain %llu"
+                                      " of this network profile. Nothing was signed: "
                                       "check the RPC URL and chain id in Preferences."),
-                                    sr_rpc_client_get_url (self->rpc), chain_id, self->chain_id));
+                                    sr_rpc_client_get_url (self->rpc), (unsigned long long) chain_id,
+                                    (unsigned long long) self->chain_id));
       return;
     }
   self->chain_checked = TRUE;

@@ -709,11 +709,11 @@ cmd_send (SrSigner *signer, const Options *o, const Network *net,
   switch (done->state)
     {
     case SR_STORE_TX_MINED:
-      fprintf (stderr, _("Included in block %" G_GINT64_FORMAT "\n"), done->block_number);
+      fprintf (stderr, _("Included in block %lld\n"), (long long) done->block_number);
       return 0;
     case SR_STORE_TX_FAILED:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("The transaction was included in block %" G_GINT64_FORMAT " but reverted"), done->block_number);
+                   _("The transaction was included in block %lld but reverted"), (long long) done->block_number);
       return 1;
     default:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,

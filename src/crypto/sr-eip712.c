@@ -253,7 +253,7 @@ encode_array (JsonObject  *types,
       if (end == size || strcmp (end, "]") != 0 || n == 0)
         return fail (error, _("“%s” is not a valid array type"), type);
       if (json_array_get_length (array) != n)
-        return fail (error, _("“%s” needs exactly %" G_GUINT64_FORMAT " elements"), type, n);
+        return fail (error, _("“%s” needs exactly %llu elements"), type, (unsigned long long) n);
     }
   else if (strcmp (size, "]") != 0)
     return fail (error, _("“%s” is not a valid array type"), type);
@@ -417,7 +417,7 @@ encode_atomic (const gchar *type,
       if (bytes == NULL)
         return FALSE;
       if (g_bytes_get_size (bytes) != n)
-        return fail (error, _("a %s must be exactly %" G_GUINT64_FORMAT " bytes"), type, n);
+        return fail (error, _("a %s must be exactly %llu bytes"), type, (unsigned long long) n);
       memcpy (word, g_bytes_get_data (bytes, NULL), n);
       return TRUE;
     }

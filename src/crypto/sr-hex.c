@@ -132,8 +132,8 @@ sr_hex_decode_fixed (const gchar *text,
   if (n != 2 * out_len)
     {
       g_set_error (error, SR_CRYPTO_ERROR, SR_CRYPTO_ERROR_INVALID_LENGTH,
-                   _("Expected %" G_GSIZE_FORMAT " bytes (%" G_GSIZE_FORMAT " hex digits) but got %" G_GSIZE_FORMAT " digits"),
-                   out_len, 2 * out_len, n);
+                   _("Expected %zu bytes (%zu hex digits) but got %zu digits"),
+                   (size_t) out_len, (size_t) (2 * out_len), (size_t) n);
       return FALSE;
     }
   return decode_digits (text + 2, n, out, error);

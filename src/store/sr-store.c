@@ -216,9 +216,9 @@ set_too_new_error (GError     **error,
 {
   g_set_error (error, SR_STORE_ERROR, SR_STORE_ERROR_TOO_NEW,
                _("The library database %s was created by a newer version of Seedreel "
-                 "(format %" G_GINT64_FORMAT ", this version reads up to %u). "
+                 "(format %lld, this version reads up to %u). "
                  "Seedreel left it untouched: update Seedreel to open it."),
-               path, version, (guint) G_N_ELEMENTS (migrations));
+               path, (long long) version, (guint) G_N_ELEMENTS (migrations));
 }
 
 /* Runs one statement and returns the first column of its first row as

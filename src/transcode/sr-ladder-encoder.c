@@ -822,8 +822,8 @@ finish_outputs (Run     *run,
       if (rung->frames == 0 || rung->frames != frames)
         {
           g_set_error (error, SR_TRANSCODE_ERROR, SR_TRANSCODE_ERROR_ENCODE_FAILED,
-                       _("The renditions came out with different frame counts (%s: %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT ")"),
-                       rung->name, rung->frames, frames);
+                       _("The renditions came out with different frame counts (%s: %llu, expected %llu)"),
+                       rung->name, (unsigned long long) rung->frames, (unsigned long long) frames);
           return FALSE;
         }
       if (!_sr_transcode_read_mp4_layout (part, &has_moov, &moov_first, error))

@@ -569,12 +569,12 @@ sr_output_check_run (SrOutputCheck  *self,
     }
   if (decoded && frames > 0)
     _sr_output_report_add (report, SR_OUTPUT_CHECK_DECODABLE, TRUE,
-                           ngettext ("Decoded end to end: %" G_GUINT64_FORMAT " frame",
-                                     "Decoded end to end: %" G_GUINT64_FORMAT " frames", frames),
-                           frames);
+                           ngettext ("Decoded end to end: %llu frame",
+                                     "Decoded end to end: %llu frames", frames),
+                           (unsigned long long) frames);
   else
     _sr_output_report_add (report, SR_OUTPUT_CHECK_DECODABLE, FALSE,
-                           _("Not decodable after %" G_GUINT64_FORMAT " frames: %s"), frames,
+                           _("Not decodable after %llu frames: %s"), (unsigned long long) frames,
                            local_error != NULL ? local_error->message : _("no pictures"));
 
   {
