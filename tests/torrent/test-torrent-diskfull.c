@@ -77,7 +77,7 @@ test_disk_full (void)
 
   w.torrent = tb;
   g_signal_connect (tb, "error", G_CALLBACK (on_error), &w);
-  g_assert_true (test_wait_until (got_error, &w, 15000));
+  g_assert_true (test_wait_until (got_error, &w, 60000));
   g_assert_error (w.error, SR_TORRENT_ERROR, SR_TORRENT_ERROR_DISK_FULL);
   g_assert_cmpstr (sr_torrent_get_error_message (tb), ==, w.error->message);
   g_assert_cmpfloat (sr_torrent_get_progress (tb), <, 1.0);
@@ -88,7 +88,7 @@ test_disk_full (void)
   sr_torrent_resume (tb);
   sr_torrent_refresh (tb);
   g_assert_null (sr_torrent_get_error_message (tb));
-  g_assert_true (test_wait_until (is_complete, tb, 15000));
+  g_assert_true (test_wait_until (is_complete, tb, 60000));
   {
     g_autofree char *contents = NULL;
     gsize len;
