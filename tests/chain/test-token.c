@@ -237,32 +237,7 @@ transact (Chain        *chain,
           GBytes       *data,
           const char   *key)
 {
-  g_autoptr(GAsyncResult) r1 = NULL, r2 = NULL, r3 = NULL;
-  g_autoptr(SrStoreTransaction) sent = NULL, done = NULL;
-  g_autoptr(GError) error = NULL;
-  SrTxRequest request = { 0 };
-  SrRpcReceipt *receipt;
-  guint8 hash[32];
-
-  request.has_to = to != NULL;
-  if (to != NULL)
-    memcpy (request.to, to, SR_ADDRESS_LEN);
-  request.data = data;
-  sr_tx_manager_send_async (chain->manager, &request, key, NULL, chain_test_store_result, &r1);
-  sent = sr_tx_manager_send_finish (chain->manager, chain_test_wait (&r1), &error);
-  g_assert_no_error (error);
-  sr_tx_manager_wait_async (chain->manager, sent->id, NULL, chain_test_store_result, &r2);
-  done = sr_tx_manager_wait_finish (chain->manager, chain_test_wait (&r2), &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (done->state, ==, SR_STORE_TX_MINED);
-
-  g_assert_true (sr_hex_decode_fixed (done->hash, hash, 32, NULL));
-  sr_rpc_client_get_receipt_async (chain->rpc, hash, NULL, chain_test_store_result, &r3);
-  receipt = sr_rpc_client_get_receipt_finish (chain->rpc, chain_test_wait (&r3), &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (receipt);
-  g_assert_true (receipt->status);
-  return receipt;
+  return chain_test_transact (chain->manager, chain->rpc, to, data, key);
 }
 
 static char *
