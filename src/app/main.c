@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gst/gst.h>
 #include <locale.h>
 
 #include "sr-application.h"
@@ -17,6 +18,8 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* GStreamer reads its own options (--gst-debug…) before GApplication. */
+  gst_init (&argc, &argv);
   g_set_application_name (_("Seedreel"));
 
   app = sr_application_new ();

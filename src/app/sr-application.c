@@ -26,6 +26,7 @@ struct _SrApplication
   SrRpcClient      *rpc;
   SrToken          *token;
   SrTxManager      *tx_manager;
+  SrTorrentSession *torrent_session;
   SrSendConfirmFunc confirm_func;
   gpointer          confirm_data;
   GCancellable     *cancellable;
@@ -115,6 +116,34 @@ sr_application_get_token (SrApplication *self)
       self->token = sr_token_new (rpc, address);
     }
   return self->token;
+}
+
+SrTorrentSession *
+sr_application_get_torrent_session (SrApplication  *self,
+                                    GError        **error)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+  if (self->torrent_session == NULL)
+    {
+      g_autoptr(GSettings) torrent_settings = g_settings_get_child (self->settings, "torrent");
+      g_autofree char *state_dir = g_build_filename (g_get_user_state_dir (), "seedreel", "torrents", NULL);
+
+      self->torrent_session = sr_torrent_session_new_from_settings (torrent_settings, state_dir, error);
+    }
+  return self->torrent_session;
+}
+
+static void
+sr_application_session_down (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sr_torrent_session_shutdown_finish (SR_TORRENT_SESSION (source), result, &error))
+    g_warning ("Could not save download progress: %s", error->message);
+  *done = TRUE;
 }
 
 void
@@ -314,6 +343,18 @@ sr_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+
+  /* Resume data is flushed before the process ends, so the next start
+   * continues downloads without a recheck. */
+  if (self->torrent_session != NULL)
+    {
+      gboolean done = FALSE;
+
+      sr_torrent_session_shutdown_async (self->torrent_session, NULL, sr_application_session_down, &done);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+      g_clear_object (&self->torrent_session);
+    }
   g_clear_object (&self->store);
   g_clear_object (&self->tx_manager);
   g_clear_object (&self->token);

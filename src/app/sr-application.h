@@ -10,6 +10,7 @@
 #include "chain/sr-token.h"
 #include "chain/sr-tx-manager.h"
 #include "store/sr-store.h"
+#include "torrent/sr-torrent-session.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,11 @@ SrSigner         *sr_application_get_signer          (SrApplication *self,
                                                       GError       **error);
 SrRpcClient      *sr_application_get_rpc_client      (SrApplication *self);
 SrToken          *sr_application_get_token           (SrApplication *self);
+/* The one libtorrent session, started on first use with the Torrent
+ * settings; resume data lives in the user's state folder. NULL with
+ * @error when it cannot listen or its folders cannot be created. */
+SrTorrentSession *sr_application_get_torrent_session (SrApplication *self,
+                                                      GError       **error);
 
 /* Nothing is signed for a send until the user has seen the signer's own
  * summary of the exact transaction: the open send dialog registers as the
