@@ -1,4 +1,6 @@
-/* sr-store.c: Seedreel's library database. All SQL lives in this file.
+/* sr-store.c: Seedreel's library database. All SQL lives in src/store:
+ * the schema and the core tables here, each subsystem's queries in its
+ * own sr-store-<area>.c.
  *
  * Opening is careful about the user's data: an existing file is first
  * checked through a read-only connection that creates no side files, and a
@@ -6,6 +8,7 @@
  * it was. Only a healthy file is switched to WAL and migrated.
  */
 #include "store/sr-store.h"
+#include "store/sr-store-private.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -748,6 +751,37 @@ step_done (SrStore      *self,
     }
 
   return TRUE;
+}
+
+sqlite3 *
+sr_store_lock (SrStore *self)
+{
+  g_mutex_lock (&self->lock);
+  return self->db;
+}
+
+void
+sr_store_unlock (SrStore *self)
+{
+  g_mutex_unlock (&self->lock);
+}
+
+void
+sr_store_set_error (SrStore     *self,
+                    GError     **error,
+                    int          rc,
+                    const char  *what)
+{
+  set_db_error (error, self->db, self->path, rc, what);
+}
+
+gboolean
+sr_store_exec_locked (SrStore     *self,
+                      const char  *sql,
+                      const char  *what,
+                      GError     **error)
+{
+  return exec_sql (self, sql, what, error);
 }
 
 /**
