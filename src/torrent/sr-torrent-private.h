@@ -14,5 +14,6 @@ void         _sr_torrent_detach      (SrTorrent *self);
 gboolean     _sr_torrent_is_detached (SrTorrent *self);
 void         _sr_torrent_set_error   (GError **error, const SrLtError *lt_error);
 void         _sr_torrent_set_known_peers (SrTorrent *self, const char *const *peers);
+SrLtSession *_sr_torrent_session_get_lt (SrTorrentSession *session);
 
 G_END_DECLS

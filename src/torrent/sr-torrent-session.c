@@ -267,6 +267,12 @@ on_resume_timer (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+SrLtSession *
+_sr_torrent_session_get_lt (SrTorrentSession *session)
+{
+  return session->lt;
+}
+
 /* ---- construction ---- */
 
 static guint

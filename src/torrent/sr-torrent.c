@@ -6,8 +6,15 @@
 
 #include <glib/gi18n.h>
 
+#include "torrent/sr-extension.h"
 #include "torrent/sr-torrent-private.h"
 #include "torrent/sr-torrent-session.h"
+
+/* Malformed extension messages a peer may send before we stop reporting
+ * (and stop parsing) its messages: enough to tolerate a buggy build, small
+ * enough that a hostile one cannot keep us busy. It stays connected and
+ * keeps trading pieces. */
+#define EXTENSION_MALFORMED_LIMIT 16
 
 struct _SrTorrent
 {
@@ -37,7 +44,25 @@ struct _SrTorrent
   guint n_pieces;
   guint piece_length;
   guint n_files;
+
+  /* The Seedreel extension */
+  GBytes *ext_hello;        /* our HELLO, serialised; NULL until set */
+  GHashTable *ext_peers;    /* peer id → ExtPeer */
 };
+
+typedef struct {
+  char *address;
+  guint malformed;
+} ExtPeer;
+
+static void
+ext_peer_free (gpointer data)
+{
+  ExtPeer *peer = data;
+
+  g_free (peer->address);
+  g_free (peer);
+}
 
 G_DEFINE_TYPE (SrTorrent, sr_torrent, G_TYPE_OBJECT)
 
@@ -77,6 +102,10 @@ enum {
   PIECE_FINISHED,
   FINISHED,
   ERROR,
+  EXTENSION_PEER_ADDED,
+  EXTENSION_PEER_REMOVED,
+  EXTENSION_MESSAGE,
+  EXTENSION_MALFORMED,
   N_SIGNALS
 };
 
@@ -226,11 +255,90 @@ sr_torrent_refresh (SrTorrent *self)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+static SrLtSession *
+lt_session (SrTorrent *self)
+{
+  return self->session != NULL ? _sr_torrent_session_get_lt (self->session) : NULL;
+}
+
+static gboolean
+send_bytes (SrTorrent *self, guint64 peer_id, GBytes *bytes)
+{
+  SrLtSession *lt = lt_session (self);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  return lt != NULL && sr_lt_session_send_extension (lt, peer_id, data, len);
+}
+
+static void
+on_extension_handshake (SrTorrent *self, const SrLtAlert *alert)
+{
+  g_autoptr(GError) error = NULL;
+  SrExtensionMessage hello;
+  gboolean have_hello;
+  ExtPeer *peer = g_hash_table_lookup (self->ext_peers, &alert->peer_id);
+
+  if (peer == NULL)
+    {
+      guint64 *key = g_memdup2 (&alert->peer_id, sizeof alert->peer_id);
+
+      peer = g_new0 (ExtPeer, 1);
+      peer->address = g_strdup (alert->peer_address);
+      g_hash_table_insert (self->ext_peers, key, peer);
+    }
+  /* Our own handshake may predate the current HELLO: repeat it now. */
+  if (self->ext_hello != NULL)
+    send_bytes (self, alert->peer_id, self->ext_hello);
+
+  have_hello = alert->data_len > 0
+               && sr_extension_parse (alert->data, alert->data_len, &hello, &error)
+               && hello.type == SR_EXTENSION_HELLO;
+  if (alert->data_len > 0 && !have_hello)
+    g_debug ("Ignoring the Seedreel handshake of %s: %s", peer->address,
+             error ? error->message : "not a hello");
+  g_signal_emit (self, signals[EXTENSION_PEER_ADDED], 0, alert->peer_id, peer->address,
+                 have_hello ? &hello : NULL);
+}
+
+static void
+on_extension_message (SrTorrent *self, const SrLtAlert *alert)
+{
+  g_autoptr(GError) error = NULL;
+  SrExtensionMessage message;
+  ExtPeer *peer = g_hash_table_lookup (self->ext_peers, &alert->peer_id);
+
+  if (peer == NULL || peer->malformed >= EXTENSION_MALFORMED_LIMIT)
+    return;
+  if (!sr_extension_parse (alert->data, alert->data_len, &message, &error))
+    {
+      if (g_error_matches (error, SR_EXTENSION_ERROR, SR_EXTENSION_ERROR_UNSUPPORTED))
+        return;
+      peer->malformed++;
+      g_signal_emit (self, signals[EXTENSION_MALFORMED], 0, alert->peer_id, peer->address, error);
+      return;
+    }
+  g_signal_emit (self, signals[EXTENSION_MESSAGE], 0, alert->peer_id, peer->address, &message);
+}
+
 void
 _sr_torrent_handle_alert (SrTorrent *self, const SrLtAlert *alert)
 {
   switch (alert->type)
     {
+    case SR_LT_ALERT_EXTENSION_HANDSHAKE:
+      on_extension_handshake (self, alert);
+      break;
+
+    case SR_LT_ALERT_EXTENSION_MESSAGE:
+      on_extension_message (self, alert);
+      break;
+
+    case SR_LT_ALERT_EXTENSION_CLOSED:
+      if (g_hash_table_remove (self->ext_peers, &alert->peer_id))
+        g_signal_emit (self, signals[EXTENSION_PEER_REMOVED], 0, alert->peer_id);
+      break;
+
     case SR_LT_ALERT_PIECE_FINISHED:
       g_signal_emit (self, signals[PIECE_FINISHED], 0, alert->piece);
       break;
@@ -326,6 +434,8 @@ sr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->have_pieces, g_bytes_unref);
   g_clear_pointer (&self->known_peers, g_strfreev);
   g_clear_pointer (&self->file_error, g_free);
+  g_clear_pointer (&self->ext_hello, g_bytes_unref);
+  g_clear_pointer (&self->ext_peers, g_hash_table_unref);
 
   G_OBJECT_CLASS (sr_torrent_parent_class)->finalize (object);
 }
@@ -390,11 +500,112 @@ sr_torrent_class_init (SrTorrentClass *klass)
   signals[ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass),
                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  /* The Seedreel extension. A peer is named by an id unique within the
+   * session for the life of its connection, and by its "ip:port". */
+  /* (peer id, address, hello or NULL when its handshake carried none) */
+  signals[EXTENSION_PEER_ADDED] = g_signal_new ("extension-peer-added", G_TYPE_FROM_CLASS (klass),
+                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                G_TYPE_NONE, 3, G_TYPE_UINT64, G_TYPE_STRING,
+                                                SR_TYPE_EXTENSION_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[EXTENSION_PEER_REMOVED] = g_signal_new ("extension-peer-removed", G_TYPE_FROM_CLASS (klass),
+                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                  G_TYPE_NONE, 1, G_TYPE_UINT64);
+  /* (peer id, address, message): a well-formed message of a known type */
+  signals[EXTENSION_MESSAGE] = g_signal_new ("extension-message", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 3, G_TYPE_UINT64, G_TYPE_STRING,
+                                             SR_TYPE_EXTENSION_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /* (peer id, address, error): a message that failed to parse */
+  signals[EXTENSION_MALFORMED] = g_signal_new ("extension-malformed", G_TYPE_FROM_CLASS (klass),
+                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                               G_TYPE_NONE, 3, G_TYPE_UINT64, G_TYPE_STRING, G_TYPE_ERROR);
 }
 
 static void
 sr_torrent_init (SrTorrent *self)
 {
+  self->ext_peers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, ext_peer_free);
+}
+
+void
+sr_torrent_set_extension_hello (SrTorrent                *self,
+                                const SrExtensionMessage *hello)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  SrLtSession *lt;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_if_fail (SR_IS_TORRENT (self));
+  g_return_if_fail (hello != NULL && hello->type == SR_EXTENSION_HELLO);
+
+  bytes = sr_extension_serialize (hello);
+  if (self->ext_hello != NULL && g_bytes_equal (bytes, self->ext_hello))
+    return;
+  g_clear_pointer (&self->ext_hello, g_bytes_unref);
+  self->ext_hello = g_bytes_ref (bytes);
+  if ((lt = lt_session (self)) == NULL || self->handle == NULL)
+    return;
+  sr_lt_session_set_extension_handshake (lt, sr_lt_torrent_id (self->handle),
+                                         g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_hash_table_iter_init (&iter, self->ext_peers);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    send_bytes (self, *(guint64 *) key, bytes);
+}
+
+gboolean
+sr_torrent_send_extension (SrTorrent                *self,
+                           guint64                   peer_id,
+                           const SrExtensionMessage *message)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (SR_IS_TORRENT (self), FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+
+  if (!g_hash_table_contains (self->ext_peers, &peer_id))
+    return FALSE;
+  bytes = sr_extension_serialize (message);
+  return bytes != NULL && send_bytes (self, peer_id, bytes);
+}
+
+gboolean
+sr_torrent_send_extension_raw (SrTorrent *self,
+                               guint64    peer_id,
+                               GBytes    *payload)
+{
+  g_return_val_if_fail (SR_IS_TORRENT (self), FALSE);
+  g_return_val_if_fail (payload != NULL, FALSE);
+
+  return g_hash_table_contains (self->ext_peers, &peer_id) && send_bytes (self, peer_id, payload);
+}
+
+GArray *
+sr_torrent_list_extension_peers (SrTorrent *self)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint64));
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (SR_IS_TORRENT (self), ids);
+
+  g_hash_table_iter_init (&iter, self->ext_peers);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_array_append_val (ids, *(guint64 *) key);
+  return ids;
+}
+
+char *
+sr_torrent_dup_info_hash_v2 (SrTorrent *self)
+{
+  g_autofree char *hex = NULL;
+
+  g_return_val_if_fail (SR_IS_TORRENT (self), NULL);
+
+  if (self->handle == NULL || (hex = sr_lt_torrent_info_hash_v2 (self->handle)) == NULL)
+    return NULL;
+  return g_strdup (hex);
 }
 
 SrTorrentSession *sr_torrent_get_session (SrTorrent *self) { g_return_val_if_fail (SR_IS_TORRENT (self), NULL); return self->session; }

@@ -4,6 +4,7 @@
 
 #include <gio/gio.h>
 
+#include "torrent/sr-extension.h"
 #include "torrent/sr-torrent-types.h"
 
 G_BEGIN_DECLS
@@ -79,5 +80,16 @@ void              sr_torrent_force_recheck     (SrTorrent *self);
 gboolean          sr_torrent_connect_peer      (SrTorrent *self, const char *address, GError **error);
 void              sr_torrent_set_rate_limits   (SrTorrent *self, int upload_bytes_per_s, int download_bytes_per_s);
 void              sr_torrent_refresh           (SrTorrent *self);
+
+/* The Seedreel peer extension (see sr-extension.h). The HELLO goes into
+ * handshakes from now on and, when it changed, to every connected peer that
+ * speaks the extension. Sends are best effort: FALSE when the peer is gone. */
+void              sr_torrent_set_extension_hello (SrTorrent *self, const SrExtensionMessage *hello);
+gboolean          sr_torrent_send_extension    (SrTorrent *self, guint64 peer_id,
+                                                const SrExtensionMessage *message);
+/* Any bytes, for tests of how peers cope with malformed payloads. */
+gboolean          sr_torrent_send_extension_raw (SrTorrent *self, guint64 peer_id, GBytes *payload);
+GArray           *sr_torrent_list_extension_peers (SrTorrent *self);  /* of guint64 peer ids */
+char             *sr_torrent_dup_info_hash_v2  (SrTorrent *self);   /* 64 hex digits, NULL if v1 only */
 
 G_END_DECLS

@@ -9,6 +9,8 @@
 #include <libtorrent/bdecode.hpp>
 #include <libtorrent/bencode.hpp>
 #include <libtorrent/create_torrent.hpp>
+#include <libtorrent/extensions.hpp>
+#include <libtorrent/peer_connection_handle.hpp>
 #include <libtorrent/hex.hpp>
 #include <libtorrent/magnet_uri.hpp>
 #include <libtorrent/peer_info.hpp>
@@ -20,7 +22,13 @@
 #include <libtorrent/torrent_status.hpp>
 #include <libtorrent/write_resume_data.hpp>
 
+#include <boost/asio/post.hpp>
+
+#include <atomic>
 #include <cerrno>
+#include <deque>
+#include <map>
+#include <memory>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -32,8 +40,189 @@
 
 namespace lt = libtorrent;
 
+namespace {
+
+// ---- The Seedreel peer extension ----
+// libtorrent runs plugins on its network thread. They only move bytes: an
+// incoming handshake or message is copied into a queue and the session's
+// alert notify is poked, so the C side parses it on the main thread along
+// with the other alerts. Sending goes the other way through a post() onto
+// the network thread.
+
+constexpr const char *ext_name = "seedreel";
+// Our local id for the message: distinct from libtorrent's own (1–8).
+constexpr int ext_local_id = 42;
+// A peer flooding us must not grow memory without bound.
+constexpr size_t ext_queue_max = 4096;
+
+struct ext_event {
+  SrLtAlertType type;
+  uint32_t torrent_id;
+  uint64_t peer_id;
+  std::string address;
+  std::string data;
+};
+
+struct ext_peer;
+
+struct ext_state {
+  std::mutex mutex;
+  std::deque<ext_event> queue;
+  std::map<uint64_t, std::weak_ptr<ext_peer>> peers;
+  std::map<uint32_t, std::string> handshakes;   // torrent id → "sr" blob
+  SrLtNotifyFunc notify = nullptr;
+  void *notify_data = nullptr;
+  std::atomic<uint64_t> next_peer_id{ 1 };
+
+  void push (ext_event &&e)
+  {
+    SrLtNotifyFunc func;
+    void *data;
+    {
+      std::lock_guard<std::mutex> lock (mutex);
+      if (queue.size () >= ext_queue_max && e.type != SR_LT_ALERT_EXTENSION_CLOSED)
+        return;
+      queue.push_back (std::move (e));
+      func = notify;
+      data = notify_data;
+    }
+    if (func != nullptr)
+      func (data);
+  }
+};
+
+struct ext_peer final : lt::peer_plugin, std::enable_shared_from_this<ext_peer> {
+  std::shared_ptr<ext_state> state;
+  lt::peer_connection_handle pc;
+  uint32_t torrent_id;
+  uint64_t id;
+  std::string address;
+  int remote_id = 0;     // the peer's id for our message, 0 until its handshake
+
+  ext_peer (std::shared_ptr<ext_state> s, lt::peer_connection_handle const &p, uint32_t tid)
+    : state (std::move (s)), pc (p), torrent_id (tid), id (state->next_peer_id++)
+  {
+    try
+      {
+        auto ep = pc.remote ();
+        address = ep.address ().is_v6 () ? "[" + ep.address ().to_string () + "]" : ep.address ().to_string ();
+        address += ":" + std::to_string (ep.port ());
+      }
+    catch (...) {}
+  }
+
+  lt::string_view type () const override { return ext_name; }
+
+  void add_handshake (lt::entry &h) override
+  {
+    h["m"][ext_name] = ext_local_id;
+    std::lock_guard<std::mutex> lock (state->mutex);
+    auto it = state->handshakes.find (torrent_id);
+    if (it != state->handshakes.end () && !it->second.empty ())
+      h["sr"] = it->second;
+  }
+
+  bool on_extension_handshake (lt::bdecode_node const &h) override
+  {
+    if (h.type () != lt::bdecode_node::dict_t)
+      return false;
+    lt::bdecode_node m = h.dict_find_dict ("m");
+    if (!m)
+      return false;
+    std::int64_t rid = m.dict_find_int_value (ext_name, 0);
+    if (rid <= 0 || rid > 255)
+      return false;   // the peer does not speak Seedreel: drop this plugin only
+    bool first = remote_id == 0;
+    remote_id = static_cast<int> (rid);
+    std::string blob;
+    lt::bdecode_node sr = h.dict_find_string ("sr");
+    if (sr && sr.string_length () <= static_cast<int> (SR_LT_EXTENSION_MAX_PAYLOAD))
+      blob = std::string (sr.string_value ());
+    if (first)
+      {
+        std::lock_guard<std::mutex> lock (state->mutex);
+        state->peers[id] = weak_from_this ();
+      }
+    state->push ({ SR_LT_ALERT_EXTENSION_HANDSHAKE, torrent_id, id, address, std::move (blob) });
+    return true;
+  }
+
+  bool on_extended (int length, int msg, lt::span<char const> body) override
+  {
+    if (msg != ext_local_id)
+      return false;
+    if (length > static_cast<int> (SR_LT_EXTENSION_MAX_PAYLOAD))
+      return true;    // oversized: ignored, the peer is not worth a disconnect
+    if (static_cast<int> (body.size ()) < length)
+      return true;    // libtorrent calls again once the whole message is in
+    if (remote_id == 0)
+      return true;
+    state->push ({ SR_LT_ALERT_EXTENSION_MESSAGE, torrent_id, id, address,
+                   std::string (body.data (), static_cast<size_t> (body.size ())) });
+    return true;
+  }
+
+  void on_disconnect (lt::error_code const &) override
+  {
+    if (remote_id == 0)
+      return;
+    remote_id = 0;
+    {
+      std::lock_guard<std::mutex> lock (state->mutex);
+      state->peers.erase (id);
+    }
+    state->push ({ SR_LT_ALERT_EXTENSION_CLOSED, torrent_id, id, address, {} });
+  }
+
+  // Network thread only.
+  void send (std::string const &payload)
+  {
+    if (remote_id == 0 || pc.is_disconnecting ())
+      return;
+    char header[6];
+    uint32_t len = static_cast<uint32_t> (payload.size () + 2);
+    header[0] = static_cast<char> (len >> 24);
+    header[1] = static_cast<char> (len >> 16);
+    header[2] = static_cast<char> (len >> 8);
+    header[3] = static_cast<char> (len);
+    header[4] = 20;   // BEP 10 extended message
+    header[5] = static_cast<char> (remote_id);
+    std::string buf (header, sizeof header);
+    buf += payload;
+    pc.send_buffer (buf.data (), static_cast<int> (buf.size ()));
+  }
+};
+
+struct ext_torrent final : lt::torrent_plugin {
+  std::shared_ptr<ext_state> state;
+  uint32_t torrent_id;
+
+  ext_torrent (std::shared_ptr<ext_state> s, uint32_t tid) : state (std::move (s)), torrent_id (tid) {}
+
+  std::shared_ptr<lt::peer_plugin> new_connection (lt::peer_connection_handle const &pc) override
+  {
+    if (pc.type () != lt::connection_type::bittorrent)
+      return nullptr;
+    return std::make_shared<ext_peer> (state, pc, torrent_id);
+  }
+};
+
+struct ext_plugin final : lt::plugin {
+  std::shared_ptr<ext_state> state;
+
+  explicit ext_plugin (std::shared_ptr<ext_state> s) : state (std::move (s)) {}
+
+  std::shared_ptr<lt::torrent_plugin> new_torrent (lt::torrent_handle const &th, lt::client_data_t) override
+  {
+    return std::make_shared<ext_torrent> (state, th.id ());
+  }
+};
+
+} // namespace
+
 struct SrLtSession {
   lt::session *ses;
+  std::shared_ptr<ext_state> ext;
 };
 
 struct SrLtTorrent {
@@ -354,8 +543,10 @@ sr_lt_session_new (const SrLtSettings *settings, SrLtError *error)
   SrLtSession *s = nullptr;
   guarded (error, [&] {
     lt::session_params params (make_pack (settings));
+    auto ext = std::make_shared<ext_state> ();
+    params.extensions.push_back (std::make_shared<ext_plugin> (ext));
     auto ses = new lt::session (std::move (params));
-    s = new SrLtSession{ ses };
+    s = new SrLtSession{ ses, ext };
   });
   return s;
 }
@@ -381,6 +572,11 @@ sr_lt_session_apply_settings (SrLtSession *session, const SrLtSettings *settings
 void
 sr_lt_session_set_notify (SrLtSession *session, SrLtNotifyFunc func, void *user_data)
 {
+  {
+    std::lock_guard<std::mutex> lock (session->ext->mutex);
+    session->ext->notify = func;
+    session->ext->notify_data = user_data;
+  }
   quiet ([&] {
     if (func == nullptr)
       session->ses->set_alert_notify ([] {});
@@ -485,6 +681,59 @@ sr_lt_session_pop_alerts (SrLtSession *session, SrLtAlertFunc func, void *user_d
         func (&c, user_data);
       });
     }
+
+  std::deque<ext_event> events;
+  {
+    std::lock_guard<std::mutex> lock (session->ext->mutex);
+    events.swap (session->ext->queue);
+  }
+  for (auto const &e : events)
+    quiet ([&] {
+      SrLtAlert c{};
+      c.type = e.type;
+      c.torrent_id = e.torrent_id;
+      c.peer_id = e.peer_id;
+      c.peer_address = e.address.c_str ();
+      c.message = "";
+      c.data = reinterpret_cast<const uint8_t *> (e.data.data ());
+      c.data_len = e.data.size ();
+      func (&c, user_data);
+    });
+}
+
+bool
+sr_lt_session_send_extension (SrLtSession *session, uint64_t peer_id, const uint8_t *data, size_t len)
+{
+  bool known = false;
+  quiet ([&] {
+    if (len > SR_LT_EXTENSION_MAX_PAYLOAD)
+      return;
+    auto ext = session->ext;
+    {
+      std::lock_guard<std::mutex> lock (ext->mutex);
+      auto it = ext->peers.find (peer_id);
+      known = it != ext->peers.end () && !it->second.expired ();
+    }
+    if (!known)
+      return;
+    std::string payload (reinterpret_cast<const char *> (data), len);
+    boost::asio::post (session->ses->get_context (), [ext, peer_id, payload] {
+      try
+        {
+          std::shared_ptr<ext_peer> peer;
+          {
+            std::lock_guard<std::mutex> lock (ext->mutex);
+            auto it = ext->peers.find (peer_id);
+            if (it != ext->peers.end ())
+              peer = it->second.lock ();
+          }
+          if (peer)
+            peer->send (payload);
+        }
+      catch (...) {}
+    });
+  });
+  return known;
 }
 
 int
@@ -585,6 +834,31 @@ SrLtTorrent *
 sr_lt_torrent_dup (const SrLtTorrent *torrent)
 {
   return torrent ? new SrLtTorrent{ torrent->h } : nullptr;
+}
+
+void
+sr_lt_session_set_extension_handshake (SrLtSession *session, uint32_t torrent_id,
+                                       const uint8_t *data, size_t len)
+{
+  quiet ([&] {
+    std::lock_guard<std::mutex> lock (session->ext->mutex);
+    if (data == nullptr || len == 0)
+      session->ext->handshakes.erase (torrent_id);
+    else
+      session->ext->handshakes[torrent_id] = std::string (reinterpret_cast<const char *> (data), len);
+  });
+}
+
+char *
+sr_lt_torrent_info_hash_v2 (const SrLtTorrent *torrent)
+{
+  char *r = nullptr;
+  quiet ([&] {
+    auto ih = torrent->h.info_hashes ();
+    if (ih.has_v2 ())
+      r = dup_string (lt::aux::to_hex (ih.v2));
+  });
+  return r;
 }
 
 void

@@ -70,6 +70,11 @@ typedef enum {
   SR_LT_ALERT_TORRENT_ERROR,
   SR_LT_ALERT_SAVE_RESUME_DATA,
   SR_LT_ALERT_SAVE_RESUME_DATA_FAILED,
+  /* The Seedreel peer extension (BEP 10 message "seedreel"); peer_id and
+   * peer_address name the connection, data/data_len carry the payload. */
+  SR_LT_ALERT_EXTENSION_HANDSHAKE,  /* the peer speaks the extension; data = its "sr" blob (may be empty) */
+  SR_LT_ALERT_EXTENSION_MESSAGE,    /* one complete extension message */
+  SR_LT_ALERT_EXTENSION_CLOSED,     /* the connection is gone */
 } SrLtAlertType;
 
 /* Pointers inside an alert are valid only during the callback. */
@@ -83,8 +88,10 @@ typedef struct {
   bool disk_full;        /* error_code is ENOSPC / EDQUOT */
   const char *message;
   const char *file;
-  const uint8_t *data;   /* resume data (SAVE_RESUME_DATA) */
+  const uint8_t *data;   /* resume data (SAVE_RESUME_DATA), extension payload */
   size_t data_len;
+  uint64_t peer_id;      /* extension alerts: unique per connection in this session */
+  const char *peer_address; /* extension alerts: "ip:port" */
 } SrLtAlert;
 
 typedef void (*SrLtNotifyFunc) (void *user_data);
@@ -179,6 +186,18 @@ void         sr_lt_torrent_set_piece_deadline (SrLtTorrent *torrent, int piece, 
 void         sr_lt_torrent_reset_piece_deadline (SrLtTorrent *torrent, int piece);
 void         sr_lt_torrent_clear_piece_deadlines (SrLtTorrent *torrent);
 uint8_t     *sr_lt_torrent_metadata (const SrLtTorrent *torrent, size_t *len); /* .torrent bytes, malloc'd */
+
+/* ---- the Seedreel peer extension ---- */
+/* Largest extension payload accepted or sent; longer messages are dropped. */
+#define SR_LT_EXTENSION_MAX_PAYLOAD 4096
+/* The blob put under "sr" in this torrent's extension handshakes from now on. */
+void         sr_lt_session_set_extension_handshake (SrLtSession *session, uint32_t torrent_id,
+                                                    const uint8_t *data, size_t len);
+/* Queues one message to a peer that announced the extension. Returns false
+ * when that connection is unknown or gone (delivery is still best effort). */
+bool         sr_lt_session_send_extension (SrLtSession *session, uint64_t peer_id,
+                                           const uint8_t *data, size_t len);
+char        *sr_lt_torrent_info_hash_v2 (const SrLtTorrent *torrent);  /* malloc'd hex, NULL if v1 only */
 
 /* ---- parsing without a session ---- */
 SrLtInfo    *sr_lt_info_new_from_data (const uint8_t *data, size_t len, SrLtError *error);
