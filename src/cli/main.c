@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sr-cli-torrent.h"
+#include "sr-cli-transcode.h"
 #include "sr-cli-wallet.h"
 
 static void
@@ -19,6 +20,8 @@ usage (FILE *out)
   fprintf (out, "\n%s\n", _("Commands:"));
   fprintf (out, "  torrent create|info|seed|get|stream   %s\n",
            _("Create, inspect, seed, download and stream torrents"));
+  fprintf (out, "  transcode --worker URL FILE   %s\n",
+           _("Transcode a video on a worker and check every rendition"));
   fprintf (out, "  wallet create|import|export|address|balance|send   %s\n",
            _("Manage the wallet and send ETH or tokens"));
 }
@@ -40,6 +43,8 @@ main (int argc, char **argv)
     }
   if (strcmp (argv[1], "torrent") == 0)
     return sr_cli_torrent_main (argc - 1, argv + 1);
+  if (strcmp (argv[1], "transcode") == 0)
+    return sr_cli_transcode_main (argc - 1, argv + 1);
   if (strcmp (argv[1], "wallet") == 0)
     return sr_cli_wallet_main (argc - 1, argv + 1);
 

@@ -1,6 +1,7 @@
-/* sr-worker-client.c: the creator's side of the worker API. Requests are
- * synchronous (callers run them in a thread); replies are validated before
- * any field is used, since a worker is a stranger's machine. */
+/* sr-worker-client.c: the creator's side of the worker API. Each request is
+ * written once, blocking; the _async forms run it in a GTask thread (libsoup
+ * 3.2 lets any thread send on one session). Replies are validated before any
+ * field is used, since a worker is a stranger's machine. */
 #include "config.h"
 
 #include "sr-worker-client.h"
@@ -469,6 +470,20 @@ sr_worker_client_upload (SrWorkerClient  *self,
                          GCancellable    *cancellable,
                          GError         **error)
 {
+  return sr_worker_client_upload_full (self, job_id, job_token, source, max_chunks, NULL, NULL, cancellable, error);
+}
+
+gboolean
+sr_worker_client_upload_full (SrWorkerClient       *self,
+                              const gchar          *job_id,
+                              const gchar          *job_token,
+                              GFile                *source,
+                              guint                 max_chunks,
+                              SrWorkerProgressFunc  progress,
+                              gpointer              progress_data,
+                              GCancellable         *cancellable,
+                              GError              **error)
+{
   g_autoptr(GFileInputStream) in = NULL;
   g_autofree guchar *buf = NULL;
   gint64 received = 0, size = 0;
@@ -482,6 +497,8 @@ sr_worker_client_upload (SrWorkerClient  *self,
   if (!ask_received (self, job_id, job_token, &received, &size, cancellable, error))
     return FALSE;
   buf = g_malloc (self->chunk_size);
+  if (progress != NULL)
+    progress (received, size, progress_data);
 
   while (received < size && (max_chunks == 0 || sent_chunks < max_chunks))
     {
@@ -562,6 +579,8 @@ sr_worker_client_upload (SrWorkerClient  *self,
           return bad_reply (error);
         received = at;
       }
+      if (progress != NULL)
+        progress (received, size, progress_data);
       sent_chunks++;
       retries = 0;
     }
@@ -697,4 +716,454 @@ sr_worker_client_delete_job (SrWorkerClient  *self,
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
     return status_error (msg, body, error);
   return TRUE;
+}
+
+const gchar *
+sr_worker_client_get_base_url (SrWorkerClient *self)
+{
+  g_return_val_if_fail (SR_IS_WORKER_CLIENT (self), NULL);
+  return self->base_url;
+}
+
+gboolean
+sr_worker_client_download_full (SrWorkerClient       *self,
+                                const gchar          *job_id,
+                                const gchar          *job_token,
+                                const gchar          *name,
+                                GFile                *dest,
+                                goffset               max_size,
+                                SrWorkerProgressFunc  progress,
+                                gpointer              progress_data,
+                                GCancellable         *cancellable,
+                                GError              **error)
+{
+  g_autoptr(GFileInfo) info = g_file_query_info (dest, G_FILE_ATTRIBUTE_STANDARD_SIZE, 0, cancellable, NULL);
+  goffset have = info != NULL ? g_file_info_get_size (info) : 0;
+  g_autoptr(GFileOutputStream) out = NULL;
+  goffset total = -1;
+  guint retries = 0;
+
+  out = have > 0 ? g_file_append_to (dest, G_FILE_CREATE_NONE, cancellable, error)
+                 : g_file_replace (dest, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, error);
+  if (out == NULL)
+    return FALSE;
+  if (progress != NULL)
+    progress (have, total, progress_data);
+
+  while (total < 0 || have < total)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(GBytes) part = NULL;
+      goffset t = -1;
+
+      part = get_output (self, job_id, job_token, name, have, (goffset) self->chunk_size, &t, cancellable, &local);
+      if (part == NULL)
+        {
+          /* A dropped connection costs one chunk at most: ask again from here. */
+          if (g_error_matches (local, SR_WORKER_ERROR, SR_WORKER_ERROR_UNREACHABLE) && ++retries <= MAX_RETRIES)
+            {
+              g_usleep (G_USEC_PER_SEC / 5 * retries);
+              continue;
+            }
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      retries = 0;
+      if (t < 0 || (total >= 0 && t != total) || (max_size > 0 && t > max_size))
+        {
+          if (max_size > 0 && t > max_size)
+            g_set_error (error, SR_WORKER_ERROR, SR_WORKER_ERROR_TOO_LARGE,
+                         _("The transcoding worker offered a “%s” larger than Seedreel accepts."), name);
+          else
+            bad_reply (error);
+          return FALSE;
+        }
+      total = t;
+      if (g_bytes_get_size (part) == 0 && have < total)
+        return bad_reply (error);
+      if (!g_output_stream_write_all (G_OUTPUT_STREAM (out), g_bytes_get_data (part, NULL), g_bytes_get_size (part),
+                                      NULL, cancellable, error))
+        return FALSE;
+      have += (goffset) g_bytes_get_size (part);
+      if (have > total)
+        return bad_reply (error);
+      if (progress != NULL)
+        progress (have, total, progress_data);
+    }
+  return g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error);
+}
+
+/* ---- Asynchronous forms: the blocking call in a thread ---- */
+
+typedef struct
+{
+  gchar                *job_id;
+  gchar                *job_token;
+  gchar                *name;
+  gchar                *sha256;
+  goffset               size;
+  SrLadder             *ladder;
+  GFile                *file;
+  SrWorkerProgressFunc  progress;
+  gpointer              progress_data;
+  GDestroyNotify        progress_destroy;
+  GMainContext         *context;
+  gchar                *out_id;
+  gchar                *out_token;
+} AsyncData;
+
+static void
+async_data_free (AsyncData *data)
+{
+  g_free (data->job_id);
+  g_free (data->job_token);
+  g_free (data->name);
+  g_free (data->sha256);
+  g_clear_object (&data->ladder);
+  g_clear_object (&data->file);
+  if (data->progress_destroy != NULL)
+    data->progress_destroy (data->progress_data);
+  g_clear_pointer (&data->context, g_main_context_unref);
+  g_free (data->out_id);
+  g_free (data->out_token);
+  g_free (data);
+}
+
+static GTask *
+new_task (SrWorkerClient      *self,
+          gpointer             source_tag,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data,
+          AsyncData          **data_out)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  AsyncData *data = g_new0 (AsyncData, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, (GDestroyNotify) async_data_free);
+  data->context = g_main_context_ref_thread_default ();
+  *data_out = data;
+  return task;
+}
+
+typedef struct
+{
+  SrWorkerProgressFunc progress;
+  gpointer             progress_data;
+  goffset              done;
+  goffset              total;
+  GTask               *task;   /* keeps the progress data alive until delivered */
+} ProgressReport;
+
+static gboolean
+deliver_progress (gpointer user_data)
+{
+  ProgressReport *report = user_data;
+
+  if (!g_cancellable_is_cancelled (g_task_get_cancellable (report->task)))
+    report->progress (report->done, report->total, report->progress_data);
+  g_object_unref (report->task);
+  g_free (report);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs in the thread; hops to the caller's context. */
+static void
+thread_progress (goffset  done,
+                 goffset  total,
+                 gpointer user_data)
+{
+  GTask *task = user_data;
+  AsyncData *data = g_task_get_task_data (task);
+  ProgressReport *report;
+
+  if (data->progress == NULL)
+    return;
+  report = g_new0 (ProgressReport, 1);
+  report->progress = data->progress;
+  report->progress_data = data->progress_data;
+  report->done = done;
+  report->total = total;
+  report->task = g_object_ref (task);
+  /* An idle source, never a direct call: progress must not run in this thread. */
+  {
+    g_autoptr(GSource) source = g_idle_source_new ();
+
+    /* The task's own priority, so every report arrives before the result. */
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, deliver_progress, report, NULL);
+    g_source_set_static_name (source, "[seedreel] worker progress");
+    g_source_attach (source, data->context);
+  }
+}
+
+static void
+info_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  JsonObject *info = sr_worker_client_get_info (source_object, cancellable, &error);
+
+  (void) task_data;
+  if (info == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, info, (GDestroyNotify) json_object_unref);
+}
+
+void
+sr_worker_client_get_info_async (SrWorkerClient      *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  AsyncData *data;
+  g_autoptr(GTask) task = new_task (self, sr_worker_client_get_info_async, cancellable, callback, user_data, &data);
+
+  g_task_run_in_thread (task, info_thread);
+}
+
+JsonObject *
+sr_worker_client_get_info_finish (SrWorkerClient  *self,
+                                  GAsyncResult    *result,
+                                  GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+create_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  AsyncData *data = task_data;
+  GError *error = NULL;
+
+  if (sr_worker_client_create_job (source_object, data->ladder, data->size, data->sha256,
+                                   &data->out_id, &data->out_token, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+sr_worker_client_create_job_async (SrWorkerClient      *self,
+                                   SrLadder            *ladder,
+                                   goffset              size,
+                                   const gchar         *sha256,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  AsyncData *data;
+  g_autoptr(GTask) task = new_task (self, sr_worker_client_create_job_async, cancellable, callback, user_data, &data);
+
+  data->ladder = g_object_ref (ladder);
+  data->size = size;
+  data->sha256 = g_strdup (sha256);
+  g_task_run_in_thread (task, create_thread);
+}
+
+gboolean
+sr_worker_client_create_job_finish (SrWorkerClient  *self,
+                                    GAsyncResult    *result,
+                                    gchar          **job_id,
+                                    gchar          **job_token,
+                                    GError         **error)
+{
+  AsyncData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  data = g_task_get_task_data (G_TASK (result));
+  *job_id = g_steal_pointer (&data->out_id);
+  *job_token = g_steal_pointer (&data->out_token);
+  return TRUE;
+}
+
+static void
+upload_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  AsyncData *data = task_data;
+  GError *error = NULL;
+
+  if (sr_worker_client_upload_full (source_object, data->job_id, data->job_token, data->file, 0,
+                                    thread_progress, task, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+sr_worker_client_upload_async (SrWorkerClient       *self,
+                               const gchar          *job_id,
+                               const gchar          *job_token,
+                               GFile                *source,
+                               SrWorkerProgressFunc  progress,
+                               gpointer              progress_data,
+                               GDestroyNotify        progress_destroy,
+                               GCancellable         *cancellable,
+                               GAsyncReadyCallback   callback,
+                               gpointer              user_data)
+{
+  AsyncData *data;
+  g_autoptr(GTask) task = new_task (self, sr_worker_client_upload_async, cancellable, callback, user_data, &data);
+
+  data->job_id = g_strdup (job_id);
+  data->job_token = g_strdup (job_token);
+  data->file = g_object_ref (source);
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->progress_destroy = progress_destroy;
+  g_task_run_in_thread (task, upload_thread);
+}
+
+gboolean
+sr_worker_client_upload_finish (SrWorkerClient  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  AsyncData *data = task_data;
+  GError *error = NULL;
+  JsonObject *job = sr_worker_client_get_job (source_object, data->job_id, data->job_token, cancellable, &error);
+
+  if (job == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, job, (GDestroyNotify) json_object_unref);
+}
+
+void
+sr_worker_client_get_job_async (SrWorkerClient      *self,
+                                const gchar         *job_id,
+                                const gchar         *job_token,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  AsyncData *data;
+  g_autoptr(GTask) task = new_task (self, sr_worker_client_get_job_async, cancellable, callback, user_data, &data);
+
+  data->job_id = g_strdup (job_id);
+  data->job_token = g_strdup (job_token);
+  g_task_run_in_thread (task, job_thread);
+}
+
+JsonObject *
+sr_worker_client_get_job_finish (SrWorkerClient  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+download_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  AsyncData *data = task_data;
+  GError *error = NULL;
+
+  if (sr_worker_client_download_full (source_object, data->job_id, data->job_token, data->name, data->file, 0,
+                                      thread_progress, task, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+sr_worker_client_download_async (SrWorkerClient       *self,
+                                 const gchar          *job_id,
+                                 const gchar          *job_token,
+                                 const gchar          *name,
+                                 GFile                *dest,
+                                 SrWorkerProgressFunc  progress,
+                                 gpointer              progress_data,
+                                 GDestroyNotify        progress_destroy,
+                                 GCancellable         *cancellable,
+                                 GAsyncReadyCallback   callback,
+                                 gpointer              user_data)
+{
+  AsyncData *data;
+  g_autoptr(GTask) task = new_task (self, sr_worker_client_download_async, cancellable, callback, user_data, &data);
+
+  data->job_id = g_strdup (job_id);
+  data->job_token = g_strdup (job_token);
+  data->name = g_strdup (name);
+  data->file = g_object_ref (dest);
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->progress_destroy = progress_destroy;
+  g_task_run_in_thread (task, download_thread);
+}
+
+gboolean
+sr_worker_client_download_finish (SrWorkerClient  *self,
+                                  GAsyncResult    *result,
+                                  GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+delete_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  AsyncData *data = task_data;
+  GError *error = NULL;
+
+  if (sr_worker_client_delete_job (source_object, data->job_id, data->job_token, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+sr_worker_client_delete_job_async (SrWorkerClient      *self,
+                                   const gchar         *job_id,
+                                   const gchar         *job_token,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  AsyncData *data;
+  g_autoptr(GTask) task = new_task (self, sr_worker_client_delete_job_async, cancellable, callback, user_data, &data);
+
+  data->job_id = g_strdup (job_id);
+  data->job_token = g_strdup (job_token);
+  g_task_run_in_thread (task, delete_thread);
+}
+
+gboolean
+sr_worker_client_delete_job_finish (SrWorkerClient  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

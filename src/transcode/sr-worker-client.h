@@ -1,5 +1,7 @@
 /* sr-worker-client.h: talks to a seedreel-transcoder worker over its HTTP API.
- * Every reply is treated as untrusted: anything malformed is an error. */
+ * Every reply is treated as untrusted: anything malformed is an error. The
+ * blocking calls suit threads and tests; each has an _async/_finish form that
+ * runs it in a thread and reports progress on the caller's main context. */
 #pragma once
 
 #include <gio/gio.h>
@@ -21,6 +23,8 @@ typedef enum {
   SR_WORKER_ERROR_SOURCE_MISMATCH,
   SR_WORKER_ERROR_REJECTED,
   SR_WORKER_ERROR_BAD_REPLY,
+  SR_WORKER_ERROR_JOB_FAILED,
+  SR_WORKER_ERROR_OUTPUT_REJECTED,
 } SrWorkerError;
 
 GQuark sr_worker_error_quark (void);
@@ -81,5 +85,99 @@ gboolean        sr_worker_client_delete_job      (SrWorkerClient  *self,
                                                   const gchar     *job_token,
                                                   GCancellable    *cancellable,
                                                   GError         **error);
+
+/* Called with bytes done so far and the total (-1 when not yet known). */
+typedef void (*SrWorkerProgressFunc) (goffset  done,
+                                      goffset  total,
+                                      gpointer user_data);
+
+gboolean        sr_worker_client_upload_full     (SrWorkerClient  *self,
+                                                  const gchar     *job_id,
+                                                  const gchar     *job_token,
+                                                  GFile           *source,
+                                                  guint            max_chunks,
+                                                  SrWorkerProgressFunc progress,
+                                                  gpointer         progress_data,
+                                                  GCancellable    *cancellable,
+                                                  GError         **error);
+/* Fetches in chunk-sized Range requests, continuing a partial dest file. */
+gboolean        sr_worker_client_download_full   (SrWorkerClient  *self,
+                                                  const gchar     *job_id,
+                                                  const gchar     *job_token,
+                                                  const gchar     *name,
+                                                  GFile           *dest,
+                                                  goffset          max_size,
+                                                  SrWorkerProgressFunc progress,
+                                                  gpointer         progress_data,
+                                                  GCancellable    *cancellable,
+                                                  GError         **error);
+
+const gchar    *sr_worker_client_get_base_url    (SrWorkerClient  *self);
+
+void            sr_worker_client_get_info_async  (SrWorkerClient      *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+JsonObject     *sr_worker_client_get_info_finish (SrWorkerClient      *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+void            sr_worker_client_create_job_async (SrWorkerClient     *self,
+                                                  SrLadder            *ladder,
+                                                  goffset              size,
+                                                  const gchar         *sha256,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        sr_worker_client_create_job_finish (SrWorkerClient    *self,
+                                                  GAsyncResult        *result,
+                                                  gchar              **job_id,
+                                                  gchar              **job_token,
+                                                  GError             **error);
+/* progress runs on the main context that was the thread default at the call. */
+void            sr_worker_client_upload_async    (SrWorkerClient      *self,
+                                                  const gchar         *job_id,
+                                                  const gchar         *job_token,
+                                                  GFile               *source,
+                                                  SrWorkerProgressFunc progress,
+                                                  gpointer             progress_data,
+                                                  GDestroyNotify       progress_destroy,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        sr_worker_client_upload_finish   (SrWorkerClient      *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+void            sr_worker_client_get_job_async   (SrWorkerClient      *self,
+                                                  const gchar         *job_id,
+                                                  const gchar         *job_token,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+JsonObject     *sr_worker_client_get_job_finish  (SrWorkerClient      *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+void            sr_worker_client_download_async  (SrWorkerClient      *self,
+                                                  const gchar         *job_id,
+                                                  const gchar         *job_token,
+                                                  const gchar         *name,
+                                                  GFile               *dest,
+                                                  SrWorkerProgressFunc progress,
+                                                  gpointer             progress_data,
+                                                  GDestroyNotify       progress_destroy,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        sr_worker_client_download_finish (SrWorkerClient      *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+void            sr_worker_client_delete_job_async (SrWorkerClient     *self,
+                                                  const gchar         *job_id,
+                                                  const gchar         *job_token,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        sr_worker_client_delete_job_finish (SrWorkerClient    *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 
 G_END_DECLS

@@ -1006,6 +1006,9 @@ handle_output (SoupServerMessage *msg,
           soup_server_message_set_status (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, NULL);
           return;
         }
+      /* RFC 9110: a range reaching past the end is served up to the end. */
+      if (ranges[0].end >= (goffset) total)
+        ranges[0].end = (goffset) total - 1;
       g_autoptr(GBytes) slice = g_bytes_new_from_bytes (all, (gsize) ranges[0].start,
                                                         (gsize) (ranges[0].end - ranges[0].start + 1));
       soup_message_headers_set_content_range (resp, ranges[0].start, ranges[0].end, (goffset) total);
