@@ -59,6 +59,38 @@ static const char * const migrations[] = {
   "  updated_at               INTEGER NOT NULL"
   ");"
   "CREATE INDEX transactions_by_account ON transactions (chain_id, from_address, nonce);",
+  /* 4: the on-chain catalog as last synced (sr-store-catalog.c): titles,
+   * the account's purchases, and the last block hashes the sync reached. */
+  "CREATE TABLE catalog_titles ("
+  "  network          TEXT NOT NULL,"
+  "  content_id       TEXT NOT NULL,"
+  "  infohash         TEXT NOT NULL,"
+  "  creator          TEXT NOT NULL,"
+  "  price            TEXT NOT NULL,"
+  "  seeder_share_bps INTEGER NOT NULL,"
+  "  content_size     INTEGER NOT NULL,"
+  "  metadata         TEXT NOT NULL,"
+  "  block_number     INTEGER NOT NULL,"
+  "  block_hash       TEXT NOT NULL,"
+  "  log_index        INTEGER NOT NULL,"
+  "  PRIMARY KEY (network, content_id)"
+  ");"
+  "CREATE INDEX catalog_titles_by_block ON catalog_titles (network, block_number, log_index);"
+  "CREATE TABLE catalog_purchases ("
+  "  network      TEXT NOT NULL,"
+  "  view_id      TEXT NOT NULL,"
+  "  viewer       TEXT NOT NULL,"
+  "  content_id   TEXT NOT NULL,"
+  "  block_number INTEGER NOT NULL,"
+  "  block_hash   TEXT NOT NULL,"
+  "  PRIMARY KEY (network, view_id)"
+  ");"
+  "CREATE TABLE catalog_blocks ("
+  "  network TEXT NOT NULL,"
+  "  number  INTEGER NOT NULL,"
+  "  hash    TEXT NOT NULL,"
+  "  PRIMARY KEY (network, number)"
+  ");",
 };
 
 typedef enum {
