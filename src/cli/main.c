@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sr-cli-market.h"
 #include "sr-cli-torrent.h"
 #include "sr-cli-transcode.h"
 #include "sr-cli-wallet.h"
@@ -24,6 +25,8 @@ usage (FILE *out)
            _("Transcode a video on a worker and check every rendition"));
   fprintf (out, "  wallet create|import|export|address|balance|send   %s\n",
            _("Manage the wallet and send ETH or tokens"));
+  fprintf (out, "  catalog [--json]   %s\n", _("List the titles published on the network"));
+  fprintf (out, "  buy TITLE-ID   %s\n", _("Buy a view of a title"));
 }
 
 int
@@ -47,6 +50,10 @@ main (int argc, char **argv)
     return sr_cli_transcode_main (argc - 1, argv + 1);
   if (strcmp (argv[1], "wallet") == 0)
     return sr_cli_wallet_main (argc - 1, argv + 1);
+  if (strcmp (argv[1], "catalog") == 0)
+    return sr_cli_catalog_main (argc - 1, argv + 1);
+  if (strcmp (argv[1], "buy") == 0)
+    return sr_cli_buy_main (argc - 1, argv + 1);
 
   fprintf (stderr, _("Unknown command “%s”\n"), argv[1]);
   usage (stderr);

@@ -316,3 +316,44 @@ sr_catalog_title_matches (SrCatalogTitle *self,
       return FALSE;
   return TRUE;
 }
+
+char *
+sr_catalog_format_units (const char *base_units,
+                         guint       decimals)
+{
+  g_autoptr(GString) s = g_string_new (base_units != NULL && base_units[0] != '\0' ? base_units : "0");
+
+  while (s->len <= decimals)
+    g_string_prepend_c (s, '0');
+  if (decimals > 0)
+    {
+      g_string_insert_c (s, s->len - decimals, '.');
+      while (s->str[s->len - 1] == '0')
+        g_string_truncate (s, s->len - 1);
+      if (s->str[s->len - 1] == '.')
+        g_string_truncate (s, s->len - 1);
+    }
+  /* Leading zeros of the integer part, but one. */
+  while (s->len > 1 && s->str[0] == '0' && s->str[1] != '.')
+    g_string_erase (s, 0, 1);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+char *
+sr_catalog_title_dup_price_text (SrCatalogTitle *self)
+{
+  g_return_val_if_fail (SR_IS_CATALOG_TITLE (self), NULL);
+  return sr_catalog_format_units (self->row.price, 18);
+}
+
+char *
+sr_catalog_title_dup_short_creator (SrCatalogTitle *self)
+{
+  const char *c;
+
+  g_return_val_if_fail (SR_IS_CATALOG_TITLE (self), NULL);
+  c = self->row.creator;
+  if (c == NULL || strlen (c) < 12)
+    return g_strdup (c != NULL ? c : "");
+  return g_strdup_printf ("%.6s…%s", c, c + strlen (c) - 4);
+}

@@ -60,4 +60,12 @@ void            sr_catalog_title_set_poster_path  (SrCatalogTitle *self,
 gboolean        sr_catalog_title_matches          (SrCatalogTitle *self,
                                                    const char     *query);
 
+/* "100000000000000000000" with 18 decimals → "100"; "1500…0" → "1.5". */
+char           *sr_catalog_format_units           (const char     *base_units,
+                                                   guint           decimals);
+/* The price in SEED (18 decimals), e.g. "2.5". */
+char           *sr_catalog_title_dup_price_text   (SrCatalogTitle *self);
+/* The creator as people read it: 0x1234…abcd. */
+char           *sr_catalog_title_dup_short_creator (SrCatalogTitle *self);
+
 G_END_DECLS

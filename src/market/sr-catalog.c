@@ -346,11 +346,18 @@ sr_catalog_new (SrRpcClient   *rpc,
       self->account_text = sr_address_to_checksum (account);
     }
 
-  /* Purchases were read for one account; another one's need a full pass. */
+  /* Purchases were read for one account; another one's need a full pass.
+   * Without an account (the CLI's listing), keep following the last one's. */
   account_key = g_strdup_printf ("catalog-account:%s", self->network);
   synced_for = sr_store_get_value (store, account_key, error);
   if (synced_for == NULL && error != NULL && *error != NULL)
     return NULL;
+  if (account == NULL && synced_for != NULL && synced_for[0] != '\0' &&
+      sr_address_parse (synced_for, self->account, NULL))
+    {
+      self->has_account = TRUE;
+      self->account_text = sr_address_to_checksum (self->account);
+    }
   if (g_strcmp0 (synced_for, self->account_text != NULL ? self->account_text : "") != 0)
     {
       if (synced_for != NULL && !sr_store_catalog_reset (store, self->network, error))

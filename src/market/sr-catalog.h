@@ -38,8 +38,9 @@ G_DECLARE_FINAL_TYPE (SrCatalog, sr_catalog, SR, CATALOG, GObject)
 char           *sr_catalog_network_key      (guint64              chain_id,
                                              const guint8         registry[SR_ADDRESS_LEN]);
 
-/* Loads what @store already holds for this network. @account (nullable)
- * is whose purchases are followed. */
+/* Loads what @store already holds for this network. @account is whose
+ * purchases are followed; NULL keeps the account last followed here (a
+ * different account's purchases are read again from the start). */
 SrCatalog      *sr_catalog_new              (SrRpcClient         *rpc,
                                              SrStore             *store,
                                              guint64              chain_id,
