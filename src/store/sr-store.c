@@ -91,6 +91,18 @@ static const char * const migrations[] = {
   "  hash    TEXT NOT NULL,"
   "  PRIMARY KEY (network, number)"
   ");",
+  /* 5: content keys of paid titles (sr-store-keys.c), each sealed to its
+   * owner's own public key: only the wallet agent can open them. */
+  "CREATE TABLE content_keys ("
+  "  network    TEXT NOT NULL,"
+  "  infohash   TEXT NOT NULL,"
+  "  owner      TEXT NOT NULL,"
+  "  view_id    TEXT NOT NULL,"
+  "  public_key BLOB NOT NULL,"
+  "  sealed     BLOB NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (network, infohash, owner)"
+  ");",
 };
 
 typedef enum {

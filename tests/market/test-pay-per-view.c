@@ -26,9 +26,11 @@
 #include "crypto/sr-secp256k1.h"
 #include "crypto/sr-tx.h"
 #include "crypto/sr-u256.h"
+#include "market/sr-content-keys.h"
 #include "market/sr-key-exchange.h"
 #include "sr-anvil-fixture.h"
 #include "store/sr-store.h"
+#include "store/sr-store-keys.h"
 #include "torrent/sr-torrent-create.h"
 #include "torrent/sr-torrent-session.h"
 
@@ -228,7 +230,7 @@ world_start (World *w)
   /* The viewers' keys live in the wallet agent, as in the app. */
   w->signer = sr_signer_spawn (SIGNER_PATH, &error);
   g_assert_no_error (error);
-  for (int i = VIEWER_A; i < N_ACCOUNTS; i++)
+  for (int i = CREATOR; i < N_ACCOUNTS; i++)
     {
       g_autofree char *address = signer_import (w, keys[i]);
       g_assert_cmpstr (address, ==, w->address_text[i]);
@@ -533,6 +535,51 @@ assert_decrypts_to_plaintext (const Title *t, Node *node)
   g_assert_cmpmem (plain, 8, "\0\0\0\x18" "ftyp", 8);
 }
 
+/* The key survives a restart sealed, and only the wallet agent opens it:
+ * the database file never holds it in the clear. */
+static void
+assert_key_at_rest (World *w, const Title *t, const char *dir, int account, SrStoreContentKey *row)
+{
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrStoreContentKey) back = NULL;
+  g_autoptr(GAsyncResult) r = NULL;
+  g_autoptr(GBytes) key = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *infohash = sr_hex_encode_bare (t->title.infohash, 32);
+  gsize len;
+
+  {
+    g_autoptr(SrStore) store = sr_store_open (db, &error);
+    g_assert_no_error (error);
+    g_assert_true (sr_store_put_content_key (store, "devnet", row, &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr(SrStore) store = sr_store_open (db, &error);
+    g_assert_no_error (error);
+    back = sr_store_get_content_key (store, "devnet", infohash, w->address_text[account], &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (back);
+    g_assert_null (sr_store_get_content_key (store, "devnet", infohash, w->address_text[FREELOADER], &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (g_bytes_equal (back->sealed, row->sealed));
+  sr_content_keys_open_async (w->signer, back, NULL, store_result, &r);
+  key = sr_content_keys_open_finish (wait_result (&r), &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (key, NULL), g_bytes_get_size (key), t->key, sizeof t->key);
+
+  g_assert_true (g_file_get_contents (db, &contents, &len, NULL));
+  g_assert_null (memmem (contents, len, t->key, sizeof t->key));
+  {
+    g_autofree char *wal_path = g_strconcat (db, "-wal", NULL);
+    g_autofree char *wal = NULL;
+    if (g_file_get_contents (wal_path, &wal, &len, NULL))
+      g_assert_null (memmem (wal, len, t->key, sizeof t->key));
+  }
+}
+
 typedef struct {
   Node *node;
   guint count;
@@ -607,6 +654,25 @@ test_pay_per_view (void)
   g_assert_cmpuint (creator.served, ==, 1);
   g_assert_true (wait_until (is_complete, a.torrent, 60));
   assert_decrypts_to_plaintext (&t, &a);
+  {
+    g_autoptr(SrStoreContentKey) row = sr_content_keys_from_sealed (t.title.infohash, w.address_text[VIEWER_A],
+                                                                    &sealed_a);
+    assert_key_at_rest (&w, &t, a.dir, VIEWER_A, row);
+  }
+  /* The creator's own copy, sealed to the key its wallet holds. */
+  {
+    g_autoptr(GAsyncResult) r = NULL;
+    g_autoptr(GBytes) public_key = NULL, key = g_bytes_new (t.key, sizeof t.key);
+    g_autoptr(SrStoreContentKey) row = NULL;
+
+    sr_content_keys_owner_public_key_async (w.signer, w.address_text[CREATOR], &t.title, NULL, store_result, &r);
+    public_key = sr_content_keys_owner_public_key_finish (wait_result (&r), &error);
+    g_assert_no_error (error);
+    row = sr_content_keys_seal_for_owner (t.title.infohash, w.address_text[CREATOR],
+                                          g_bytes_get_data (public_key, NULL), key, &error);
+    g_assert_no_error (error);
+    assert_key_at_rest (&w, &t, creator.dir, CREATOR, row);
+  }
 
   /* The creator goes offline. */
   node_stop (&creator);
