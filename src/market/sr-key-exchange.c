@@ -45,6 +45,7 @@ typedef struct {
   guint requests;
   gboolean checking;       /* one of its requests is being checked on chain */
   gboolean tried;          /* we asked it for the key (viewer side) */
+  gboolean late;           /* we stopped waiting for its answer, which may still come */
 } Peer;
 
 struct _SrKeyExchange
@@ -458,6 +459,12 @@ on_answer_timeout (gpointer user_data)
 
   if (f != NULL)
     {
+      /* A peer checking the chain slowly may still answer: its answer is
+       * taken then, meanwhile another peer is asked. */
+      Peer *peer = g_hash_table_lookup (self->peers, &f->asking);
+
+      if (peer != NULL)
+        peer->late = TRUE;
       f->answer_timeout = 0;
       f->asking = 0;
       fetch_try_next (self);
@@ -681,9 +688,14 @@ on_key_response (SrKeyExchange *self, Peer *peer, const SrExtensionMessage *m)
   g_autoptr(GBytes) public_key = NULL, sealed = NULL, ad_bytes = NULL;
   guint8 ad[64];
 
-  /* Only the answer we asked for, from the peer we asked. */
-  if (f == NULL || f->asking != peer->id || f->busy || memcmp (m->view_id, self->view_id, SR_U256_LEN) != 0)
+  /* Only the answer we asked for, from the peer we asked (or asked before
+   * and stopped waiting for). */
+  if (f == NULL || f->busy || memcmp (m->view_id, self->view_id, SR_U256_LEN) != 0)
     return;
+  if (f->asking != peer->id && !(f->asking == 0 && peer->late))
+    return;
+  peer->late = FALSE;
+  f->asking = peer->id;
   g_clear_handle_id (&f->answer_timeout, g_source_remove);
   memcpy (f->sealed.view_id, m->view_id, SR_U256_LEN);
   memcpy (f->sealed.public_key, m->public_key, sizeof f->sealed.public_key);
@@ -702,8 +714,22 @@ on_key_refusal (SrKeyExchange *self, Peer *peer, const SrExtensionMessage *m)
 {
   Fetch *f = self->fetch ? g_task_get_task_data (self->fetch) : NULL;
 
-  if (f == NULL || f->asking != peer->id || memcmp (m->view_id, self->view_id, SR_U256_LEN) != 0)
+  if (f == NULL || memcmp (m->view_id, self->view_id, SR_U256_LEN) != 0)
     return;
+  if (f->asking != peer->id)
+    {
+      /* A late refusal still counts; the peer being asked now goes on. */
+      if (!peer->late)
+        return;
+      g_debug ("%s refused the key late (reason %u)", peer->address, m->reason);
+      peer->late = FALSE;
+      if (m->reason == SR_EXTENSION_REFUSAL_BUSY || m->reason == SR_EXTENSION_REFUSAL_UNAVAILABLE)
+        peer->tried = FALSE;
+      else
+        f->refusals++;
+      fetch_try_next (self);
+      return;
+    }
   g_debug ("%s refused the key (reason %u)", peer->address, m->reason);
   g_clear_handle_id (&f->answer_timeout, g_source_remove);
   f->asking = 0;
@@ -766,7 +792,10 @@ sr_key_exchange_fetch_key_async (SrKeyExchange       *self,
 
     g_hash_table_iter_init (&iter, self->peers);
     while (g_hash_table_iter_next (&iter, NULL, &value))
-      ((Peer *) value)->tried = FALSE;
+      {
+        ((Peer *) value)->tried = FALSE;
+        ((Peer *) value)->late = FALSE;
+      }
   }
   fetch_try_next (self);
 }

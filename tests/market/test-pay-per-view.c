@@ -28,6 +28,7 @@
 #include "crypto/sr-u256.h"
 #include "market/sr-content-keys.h"
 #include "market/sr-key-exchange.h"
+#include "market/sr-publisher.h"
 #include "sr-anvil-fixture.h"
 #include "store/sr-store.h"
 #include "store/sr-store-keys.h"
@@ -39,6 +40,7 @@
 #define SHARE_BPS 2000                      /* 20 % to seeders */
 #define FILE_SIZE (3 * 1024 * 1024 + 12345)
 #define RENDITION "720p.mp4"
+#define FOLDER "night-train"
 
 static const char *const keys[] = {
   "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",  /* creator */
@@ -324,6 +326,8 @@ typedef struct {
   guint8 key[SR_CONTENT_KEY_LEN];
   guint8 key_check[SR_KEY_CHECK_LEN];
   GBytes *torrent;
+  char *metadata;
+  guint64 content_size;
   SrKeyExchangeTitle title;
   guint8 price[SR_U256_LEN];
   guint8 pool[SR_U256_LEN];
@@ -336,36 +340,62 @@ decrypt_file (const Title *t, const char *path, guint8 **out, gsize *len)
   guint8 nonce[SR_CONTENT_NONCE_LEN];
 
   g_assert_true (g_file_get_contents (path, &contents, len, NULL));
-  sr_content_cipher_derive_nonce ("title/" RENDITION, nonce);
+  sr_content_cipher_derive_nonce (FOLDER "/" RENDITION, nonce);
   *out = g_malloc (*len);
   sr_content_cipher_xor (t->key, nonce, 0, (const guint8 *) contents, *out, *len);
 }
 
+/* The creator's folder: a rendition shaped like an MP4 (an ftyp box, then
+ * noise), a poster and info.json, published through SrPublisher. */
 static void
 make_title (World *w, Title *t, const char *creator_dir)
 {
-  g_autofree char *folder = g_build_filename (creator_dir, "title", NULL);
-  g_autofree char *path = g_build_filename (folder, RENDITION, NULL);
+  g_autofree char *source = g_build_filename (w->dir, "source", NULL);
+  g_autofree char *path = g_build_filename (source, RENDITION, NULL);
+  g_autofree char *info = g_build_filename (source, "info.json", NULL);
+  g_autofree char *poster = g_build_filename (source, "poster.jpg", NULL);
+  g_autofree char *stored = NULL, *poster_copy = NULL;
+  g_autoptr(GAsyncResult) r = NULL;
   g_autoptr(GError) error = NULL;
-  guint8 *plain = g_malloc (FILE_SIZE), *cipher = g_malloc (FILE_SIZE);
-  guint8 nonce[SR_CONTENT_NONCE_LEN];
+  g_autoptr(SrPublication) pub = NULL;
+  guint8 *plain = g_malloc (FILE_SIZE);
+  gsize len;
 
-  /* Something shaped like an MP4: an ftyp box, then noise. */
   for (gsize i = 0; i < FILE_SIZE; i++)
     plain[i] = (guint8) g_random_int ();
   memcpy (plain, "\0\0\0\x18" "ftypisom\0\0\x02\0isomiso2", 24);
   t->plaintext = g_bytes_new_take (plain, FILE_SIZE);
+  g_assert_cmpint (g_mkdir_with_parents (source, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, (const char *) plain, FILE_SIZE, &error));
+  g_assert_true (g_file_set_contents (info, "{\"description\":\"Rails at night\",\"duration\":93.5}", -1, &error));
+  g_assert_true (g_file_set_contents (poster, "\xff\xd8\xff poster", -1, &error));
 
-  sr_content_cipher_generate_key (t->key);
-  sr_key_check_compute (t->key, sizeof t->key, t->key_check);
-  sr_content_cipher_derive_nonce ("title/" RENDITION, nonce);
-  sr_content_cipher_xor (t->key, nonce, 0, plain, cipher, FILE_SIZE);
-  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
-  g_assert_true (g_file_set_contents (path, (const char *) cipher, FILE_SIZE, &error));
-  g_free (cipher);
-
-  t->torrent = sr_torrent_create_sync (folder, SR_TORRENT_CREATE_NONE, NULL, NULL, &error);
+  sr_publisher_prepare_async (source, creator_dir, "Night Train", NULL, TRUE, NULL, store_result, &r);
+  pub = sr_publisher_prepare_finish (wait_result (&r), &error);
   g_assert_no_error (error);
+  g_assert_nonnull (pub->key);
+  memcpy (t->key, g_bytes_get_data (pub->key, NULL), sizeof t->key);
+  memcpy (t->key_check, pub->key_check, sizeof t->key_check);
+  g_assert_true (g_str_has_suffix (pub->folder, "/" FOLDER));
+  t->torrent = g_bytes_ref (pub->torrent);
+  t->metadata = g_strdup (pub->metadata);
+  memcpy (t->title.infohash, pub->infohash, 32);
+  t->content_size = pub->content_size;
+
+  /* The rendition went in encrypted; poster and info.json as they were. */
+  stored = g_build_filename (pub->folder, RENDITION, NULL);
+  {
+    g_autofree char *contents = NULL;
+    g_assert_true (g_file_get_contents (stored, &contents, &len, NULL));
+    g_assert_cmpuint (len, ==, FILE_SIZE);
+    g_assert_false (memcmp (contents, plain, 64) == 0);
+  }
+  poster_copy = g_build_filename (pub->folder, "poster.jpg", NULL);
+  {
+    g_autofree char *contents = NULL;
+    g_assert_true (g_file_get_contents (poster_copy, &contents, &len, NULL));
+    g_assert_cmpstr (contents, ==, "\xff\xd8\xff poster");
+  }
   g_assert_true (sr_u256_parse (PRICE, t->price, NULL));
   t->title.chain_id = SR_ANVIL_CHAIN_ID;
   memcpy (t->title.registry, w->registry_address, SR_ADDRESS_LEN);
@@ -375,37 +405,42 @@ static void
 publish (World *w, Title *t, SrTorrent *seeded)
 {
   g_autofree char *v2 = sr_torrent_dup_info_hash_v2 (seeded);
-  g_autofree char *metadata = NULL;
-  g_autofree char *check_hex = sr_hex_encode_bare (t->key_check, SR_KEY_CHECK_LEN);
-  g_autoptr(GBytes) call = NULL;
-  g_autoptr(SrRpcReceipt) rx = NULL;
+  g_autofree char *ours = sr_hex_encode_bare (t->title.infohash, 32);
+  g_autoptr(GAsyncResult) r = NULL;
   g_autoptr(GError) error = NULL;
-  guint8 topic[32];
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *check = sr_hex_encode_bare (t->key_check, SR_KEY_CHECK_LEN);
+  SrPublication pub = { 0 };
+  JsonObject *meta;
 
-  g_autofree char *v2_prefixed = NULL;
+  /* What the registry records is the seeded torrent's v2 infohash. */
+  g_assert_cmpstr (v2, ==, ours);
+  g_assert_true (json_parser_load_from_data (parser, t->metadata, -1, &error));
+  meta = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (meta, "title"), ==, "Night Train");
+  g_assert_cmpstr (json_object_get_string_member (meta, "description"), ==, "Rails at night");
+  g_assert_cmpfloat (json_object_get_double_member (meta, "duration"), ==, 93.5);
+  g_assert_cmpstr (json_object_get_string_member (meta, "keyCheck"), ==, check);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (meta, "renditions"), 0), ==, RENDITION);
 
-  g_assert_nonnull (v2);
-  v2_prefixed = g_strconcat ("0x", v2, NULL);
-  g_assert_true (sr_hex_decode_fixed (v2_prefixed, t->title.infohash, 32, NULL));
-  metadata = g_strdup_printf ("{\"title\":\"Night Train\",\"renditions\":[\"%s\"],\"keyCheck\":\"%s\"}",
-                              RENDITION, check_hex);
-  call = sr_registry_encode_publish (t->title.infohash, t->price, SHARE_BPS, FILE_SIZE, metadata);
-  rx = transact (w, CREATOR, w->registry_address, call);
-  sr_registry_content_published_topic (topic);
-  for (guint i = 0; i < rx->logs->len; i++)
-    {
-      const SrRpcLog *log = rx->logs->pdata[i];
-      SrRegistryPublished event;
+  memcpy (pub.infohash, t->title.infohash, 32);
+  pub.content_size = t->content_size;
+  pub.metadata = t->metadata;
+  sr_publisher_publish_async (w->managers[CREATOR], w->rpc, w->registry_address, &pub, t->price, SHARE_BPS,
+                              NULL, store_result, &r);
+  g_assert_true (sr_publisher_publish_finish (wait_result (&r), t->title.content_id, &error));
+  g_assert_no_error (error);
+  g_assert_false (sr_u256_is_zero (t->title.content_id));
+  {
+    g_autoptr(GAsyncResult) r2 = NULL;
+    SrRegistryContent content;
 
-      if (log->n_topics == 0 || memcmp (log->topics[0], topic, 32) != 0)
-        continue;
-      g_assert_true (sr_registry_decode_content_published (log, &event, &error));
-      g_assert_no_error (error);
-      memcpy (t->title.content_id, event.content_id, SR_U256_LEN);
-      sr_registry_published_clear (&event);
-      return;
-    }
-  g_assert_not_reached ();
+    sr_registry_content_info_async (w->registry, t->title.content_id, NULL, store_result, &r2);
+    g_assert_true (sr_registry_content_info_finish (w->registry, wait_result (&r2), &content, &error));
+    g_assert_cmpmem (content.infohash, 32, t->title.infohash, 32);
+    g_assert_cmpuint (content.content_size, ==, t->content_size);
+    g_assert_cmpuint (content.seeder_share_bps, ==, SHARE_BPS);
+  }
 }
 
 static void
@@ -523,7 +558,7 @@ fetch_key (World *w, Node *node, int account, const guint8 view_id[SR_U256_LEN],
 static void
 assert_decrypts_to_plaintext (const Title *t, Node *node)
 {
-  g_autofree char *path = g_build_filename (node->dir, "title", RENDITION, NULL);
+  g_autofree char *path = g_build_filename (node->dir, FOLDER, RENDITION, NULL);
   g_autofree guint8 *plain = NULL;
   g_autofree char *want = NULL, *got = NULL;
   gsize len;
@@ -729,7 +764,7 @@ test_pay_per_view (void)
   }
   /* C holds only ciphertext. */
   {
-    g_autofree char *path = g_build_filename (c.dir, "title", RENDITION, NULL);
+    g_autofree char *path = g_build_filename (c.dir, FOLDER, RENDITION, NULL);
     g_autofree char *contents = NULL;
     gsize len;
 
@@ -793,6 +828,7 @@ test_pay_per_view (void)
   g_free (creator.dir);
   g_bytes_unref (t.plaintext);
   g_bytes_unref (t.torrent);
+  g_free (t.metadata);
   world_stop (&w);
 }
 
