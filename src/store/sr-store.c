@@ -103,6 +103,31 @@ static const char * const migrations[] = {
   "  created_at INTEGER NOT NULL,"
   "  PRIMARY KEY (network, infohash, owner)"
   ");",
+  /* 6: seeding receipts a seeder holds, the newest per (view, seeder), and
+   * the reward claims made with them (sr-store-receipts.c). */
+  "CREATE TABLE seeding_receipts ("
+  "  network      TEXT NOT NULL,"
+  "  view_id      TEXT NOT NULL,"
+  "  seeder       TEXT NOT NULL,"
+  "  viewer       TEXT NOT NULL,"
+  "  content_id   TEXT NOT NULL,"
+  "  bytes        INTEGER NOT NULL,"
+  "  signature    BLOB NOT NULL,"
+  "  content_size INTEGER NOT NULL,"
+  "  pool         TEXT NOT NULL,"
+  "  paid_bytes   INTEGER NOT NULL DEFAULT 0,"
+  "  received_at  INTEGER NOT NULL,"
+  "  PRIMARY KEY (network, view_id, seeder)"
+  ");"
+  "CREATE TABLE reward_claims ("
+  "  network    TEXT NOT NULL,"
+  "  tx_hash    TEXT NOT NULL,"
+  "  seeder     TEXT NOT NULL,"
+  "  n_receipts INTEGER NOT NULL,"
+  "  amount     TEXT NOT NULL,"
+  "  claimed_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (network, tx_hash)"
+  ");",
 };
 
 typedef enum {
