@@ -38,6 +38,7 @@ MODULE_PROVIDES = {
     'libtorrent-rasterbar': {'libtorrent-rasterbar'},
     'libsecp256k1': {'libsecp256k1'},
     'libsodium': {'libsodium'},
+    'libqrencode': {'libqrencode'},
 }
 
 REQUIRED_KEYS = ('app-id', 'runtime', 'runtime-version', 'sdk', 'command', 'finish-args', 'modules')

@@ -6,7 +6,11 @@
  * dialog is the application's send confirmer while it is open) and is shown
  * — amount, token, checksummed recipient, chain name and id, and the most
  * the fee can be — before the user's "Send" lets the signer sign it. The
- * manager then records the signed transaction before broadcasting it. */
+ * manager then records the signed transaction before broadcasting it.
+ *
+ * The same confirmation serves speed-up and cancel of a pending send: the
+ * dialog then opens without the form, asks the manager for the same-nonce
+ * replacement, and shows the send it replaces with the new fee. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -39,6 +43,7 @@ struct _SrWalletSendDialog
   GtkButton     *cancel_button;
   GtkButton     *send_button;
   AdwStatusPage *done_page;
+  AdwPreferencesGroup *confirm_group;
 
   /* Owned References */
   SrApplication *application;
@@ -49,7 +54,20 @@ struct _SrWalletSendDialog
   char          *pending_token;
   guint8         recipient[SR_ADDRESS_LEN];
   gboolean       token_send;
+  /* What the confirmation shows besides the signer's fee and chain. */
+  char          *show_amount;
+  char          *show_asset;
+  char          *show_recipient;
+  gint64         replace_id;    /* 0: a new send */
+  gboolean       replace_cancel;
 };
+
+enum {
+  SIGNAL_SENT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (SrWalletSendDialog, sr_wallet_send_dialog, ADW_TYPE_WINDOW)
 
@@ -157,9 +175,12 @@ confirm_cb (GVariant   *summary,
                              (unsigned long long) chain_id);
   to = sr_address_to_checksum (self->recipient);
 
-  adw_action_row_set_subtitle (self->confirm_amount_row, gtk_editable_get_text (GTK_EDITABLE (self->amount_row)));
-  adw_action_row_set_subtitle (self->confirm_asset_row, self->token_send ? "SEED" : "ETH");
-  adw_action_row_set_subtitle (self->confirm_recipient_row, to);
+  adw_action_row_set_subtitle (self->confirm_amount_row,
+                               self->show_amount != NULL ? self->show_amount
+                               : gtk_editable_get_text (GTK_EDITABLE (self->amount_row)));
+  adw_action_row_set_subtitle (self->confirm_asset_row,
+                               self->show_asset != NULL ? self->show_asset : self->token_send ? "SEED" : "ETH");
+  adw_action_row_set_subtitle (self->confirm_recipient_row, self->show_recipient != NULL ? self->show_recipient : to);
   adw_action_row_set_subtitle (self->confirm_network_row, network);
   adw_action_row_set_subtitle (self->confirm_fee_row, fee_text);
   gtk_stack_set_visible_child_name (self->stack, "confirm");
@@ -225,6 +246,68 @@ sent_cb (GObject      *source,
   adw_status_page_set_description (self->done_page, sent->hash);
   gtk_stack_set_visible_child_name (self->stack, "done");
   gtk_widget_set_sensitive (GTK_WIDGET (self->stack), TRUE);
+  g_signal_emit (self, signals[SIGNAL_SENT], 0);
+}
+
+static void
+replaced_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(SrWalletSendDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrStoreTransaction) sent = NULL;
+
+  if (self->replace_cancel)
+    sent = sr_tx_manager_cancel_finish (SR_TX_MANAGER (source), result, &error);
+  else
+    sent = sr_tx_manager_speed_up_finish (SR_TX_MANAGER (source), result, &error);
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (sent == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* The user kept the send as it was. */
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+  if (sent == NULL)
+    {
+      adw_status_page_set_title (self->done_page, self->replace_cancel ? _("Not Cancelled") : _("Not Sped Up"));
+      adw_status_page_set_icon_name (self->done_page, "dialog-error-symbolic");
+      adw_status_page_set_description (self->done_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "done");
+      gtk_widget_set_sensitive (GTK_WIDGET (self->stack), TRUE);
+      /* The original may have been included meanwhile: show it. */
+      g_signal_emit (self, signals[SIGNAL_SENT], 0);
+      return;
+    }
+  adw_status_page_set_title (self->done_page, _("Replacement Sent"));
+  adw_status_page_set_description (self->done_page, sent->hash);
+  gtk_stack_set_visible_child_name (self->stack, "done");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), TRUE);
+  g_signal_emit (self, signals[SIGNAL_SENT], 0);
+}
+
+static void
+start_replacement (SrWalletSendDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  SrTxManager *manager = sr_application_get_tx_manager (self->application, self->address, &error);
+
+  gtk_stack_set_visible_child_name (self->stack, "confirm");
+  if (manager == NULL)
+    {
+      adw_status_page_set_title (self->done_page, self->replace_cancel ? _("Not Cancelled") : _("Not Sped Up"));
+      adw_status_page_set_description (self->done_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "done");
+      return;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), FALSE);
+  sr_application_set_send_confirmer (self->application, confirm_cb, self);
+  if (self->replace_cancel)
+    sr_tx_manager_cancel_async (manager, self->replace_id, self->cancellable, replaced_cb, g_object_ref (self));
+  else
+    sr_tx_manager_speed_up_async (manager, self->replace_id, self->cancellable, replaced_cb, g_object_ref (self));
 }
 
 static void
@@ -292,6 +375,9 @@ sr_wallet_send_dialog_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->application);
   g_clear_pointer (&self->address, g_free);
+  g_clear_pointer (&self->show_amount, g_free);
+  g_clear_pointer (&self->show_asset, g_free);
+  g_clear_pointer (&self->show_recipient, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), SR_TYPE_WALLET_SEND_DIALOG);
 
   G_OBJECT_CLASS (sr_wallet_send_dialog_parent_class)->dispose (object);
@@ -304,6 +390,11 @@ sr_wallet_send_dialog_class_init (SrWalletSendDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sr_wallet_send_dialog_dispose;
+
+  /* A send or replacement was recorded and broadcast (or a replacement
+   * failed): the history has something new to show. */
+  signals[SIGNAL_SENT] = g_signal_new ("sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/sr-wallet-send-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, SrWalletSendDialog, stack);
@@ -321,6 +412,7 @@ sr_wallet_send_dialog_class_init (SrWalletSendDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWalletSendDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, SrWalletSendDialog, send_button);
   gtk_widget_class_bind_template_child (widget_class, SrWalletSendDialog, done_page);
+  gtk_widget_class_bind_template_child (widget_class, SrWalletSendDialog, confirm_group);
 }
 
 static void
@@ -341,5 +433,51 @@ sr_wallet_send_dialog_new (SrApplication *application,
 
   self->application = g_object_ref (application);
   self->address = g_strdup (address);
+  return self;
+}
+
+SrWalletSendDialog *
+sr_wallet_send_dialog_new_replacement (SrApplication *application,
+                                       const char    *address,
+                                       gint64         tx_id,
+                                       gboolean       cancel,
+                                       const char    *amount,
+                                       const char    *recipient)
+{
+  SrWalletSendDialog *self = sr_wallet_send_dialog_new (application, address);
+  g_auto(GStrv) parts = amount != NULL ? g_strsplit (amount, " ", 2) : NULL;
+
+  self->replace_id = tx_id;
+  self->replace_cancel = cancel;
+  if (parts != NULL && parts[0] != NULL && parts[1] != NULL)
+    {
+      self->show_amount = g_strdup (parts[0]);
+      self->show_asset = g_strdup (parts[1]);
+    }
+  else
+    {
+      self->show_amount = g_strdup ("0");
+      self->show_asset = g_strdup ("ETH");
+    }
+  self->show_recipient = g_strdup (recipient != NULL ? recipient : "");
+  if (cancel)
+    {
+      gtk_window_set_title (GTK_WINDOW (self), _("Cancel a Send"));
+      adw_preferences_group_set_title (self->confirm_group, _("Confirm the Cancellation"));
+      adw_preferences_group_set_description (self->confirm_group,
+        _("This send is replaced by a transfer of nothing to yourself with the same number and a higher fee. "
+          "If the send is included first, it goes through anyway."));
+      gtk_button_set_label (self->send_button, _("Cancel _Send"));
+      gtk_button_set_label (self->cancel_button, _("_Keep It"));
+    }
+  else
+    {
+      gtk_window_set_title (GTK_WINDOW (self), _("Speed Up a Send"));
+      adw_preferences_group_set_title (self->confirm_group, _("Confirm the Speed-Up"));
+      adw_preferences_group_set_description (self->confirm_group,
+        _("The same send is signed again with a higher fee. Only one of the two can be included."));
+      gtk_button_set_label (self->send_button, _("Speed _Up"));
+    }
+  start_replacement (self);
   return self;
 }
