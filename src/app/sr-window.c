@@ -324,6 +324,8 @@ sr_window_open_torrent_action (GtkWidget  *widget,
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Open Magnet or Torrent"),
                                                        _("Paste a magnet link, or choose a .torrent file. "
                                                          "Playback starts while it downloads.")));
+  /* Named like its heading for window lists. */
+  gtk_window_set_title (GTK_WINDOW (dialog), _("Open Magnet or Torrent"));
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   entry = gtk_entry_new ();
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "magnet:?xt=urn:btih:…");

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "crypto/sr-hex.h"
 #include "market/sr-catalog-title.h"
 
 /* Metadata is untrusted text from the chain: keep what is shown bounded. */
@@ -26,6 +27,8 @@ struct _SrCatalogTitle
   int seeders;
   char *poster_path;
   char *folded;  /* title and description, case-folded, for search */
+  gboolean has_key_check;
+  guint8 key_check[16];
 };
 
 G_DEFINE_FINAL_TYPE (SrCatalogTitle, sr_catalog_title, G_TYPE_OBJECT)
@@ -171,6 +174,16 @@ parse_metadata (SrCatalogTitle *self)
       double d = json_node_get_double (node);
       if (d > 0 && d < 1e7)
         self->duration = d;
+    }
+  node = json_object_get_member (object, "keyCheck");
+  if (node != NULL && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      g_autoptr(GBytes) check = sr_hex_decode_bare (json_node_get_string (node), NULL);
+      if (check != NULL && g_bytes_get_size (check) == sizeof self->key_check)
+        {
+          memcpy (self->key_check, g_bytes_get_data (check, NULL), sizeof self->key_check);
+          self->has_key_check = TRUE;
+        }
     }
   node = json_object_get_member (object, "poster");
   if (node != NULL && json_node_get_value_type (node) == G_TYPE_STRING)
@@ -356,4 +369,25 @@ sr_catalog_title_dup_short_creator (SrCatalogTitle *self)
   if (c == NULL || strlen (c) < 12)
     return g_strdup (c != NULL ? c : "");
   return g_strdup_printf ("%.6s…%s", c, c + strlen (c) - 4);
+}
+
+gboolean
+sr_catalog_title_get_key_check (SrCatalogTitle *self,
+                                guint8          check[16])
+{
+  g_return_val_if_fail (SR_IS_CATALOG_TITLE (self), FALSE);
+  if (self->has_key_check)
+    memcpy (check, self->key_check, sizeof self->key_check);
+  return self->has_key_check;
+}
+
+char *
+sr_catalog_title_dup_magnet (SrCatalogTitle *self)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (SR_IS_CATALOG_TITLE (self), NULL);
+  name = g_uri_escape_string (self->title, NULL, FALSE);
+  /* 0x12 0x20: multihash sha2-256, 32 bytes (BEP 52). */
+  return g_strdup_printf ("magnet:?xt=urn:btmh:1220%s&dn=%s", self->row.infohash, name);
 }

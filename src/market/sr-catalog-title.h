@@ -40,6 +40,14 @@ double          sr_catalog_title_get_duration     (SrCatalogTitle *self);
 const char * const *sr_catalog_title_get_renditions (SrCatalogTitle *self);
 const char     *sr_catalog_title_get_poster_name  (SrCatalogTitle *self);
 
+/* A paid title's metadata carries "keyCheck": 16 bytes in hex that let a
+ * viewer check the content key a peer sends. FALSE when there is none
+ * (a free title). */
+gboolean        sr_catalog_title_get_key_check    (SrCatalogTitle *self,
+                                                   guint8          check[16]);
+/* A magnet link for the title's torrent (its v2 info-hash, as published). */
+char           *sr_catalog_title_dup_magnet       (SrCatalogTitle *self);
+
 /* The current account's view of this title, or NULL when it has none. */
 const char     *sr_catalog_title_get_view_id      (SrCatalogTitle *self);
 void            sr_catalog_title_set_view_id      (SrCatalogTitle *self,
