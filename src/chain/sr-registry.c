@@ -155,20 +155,16 @@ add_type_field (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
-gboolean
-sr_registry_receipt_digest (guint64                   chain_id,
-                            const guint8              registry[SR_ADDRESS_LEN],
-                            const SrRegistryReceipt  *receipt,
-                            guint8                    digest[32],
-                            GError                  **error)
+static JsonNode *
+receipt_typed_data_node (guint64                   chain_id,
+                         const guint8              registry[SR_ADDRESS_LEN],
+                         const SrRegistryReceipt  *receipt)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *registry_text = sr_address_to_checksum (registry);
   g_autofree char *seeder_text = sr_address_to_checksum (receipt->seeder);
   g_autofree char *view_text = sr_u256_to_decimal (receipt->view_id);
   g_autofree char *bytes_text = g_strdup_printf ("%" G_GUINT64_FORMAT, receipt->bytes);
-  SrEip712Hashes hashes;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "types");
@@ -214,11 +210,33 @@ sr_registry_receipt_digest (guint64                   chain_id,
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
+  return json_builder_get_root (builder);
+}
+
+gboolean
+sr_registry_receipt_digest (guint64                   chain_id,
+                            const guint8              registry[SR_ADDRESS_LEN],
+                            const SrRegistryReceipt  *receipt,
+                            guint8                    digest[32],
+                            GError                  **error)
+{
+  g_autoptr(JsonNode) root = receipt_typed_data_node (chain_id, registry, receipt);
+  SrEip712Hashes hashes;
+
   if (!sr_eip712_hash_node (root, &hashes, error))
     return FALSE;
   memcpy (digest, hashes.digest, 32);
   return TRUE;
+}
+
+char *
+sr_registry_receipt_typed_data (guint64                   chain_id,
+                                const guint8              registry[SR_ADDRESS_LEN],
+                                const SrRegistryReceipt  *receipt)
+{
+  g_autoptr(JsonNode) root = receipt_typed_data_node (chain_id, registry, receipt);
+
+  return json_to_string (root, FALSE);
 }
 
 /* ---- views ------------------------------------------------------------ */

@@ -84,6 +84,11 @@ GBytes       *sr_registry_encode_claim            (const SrRegistryReceipt  *rec
                                                    const guint8            (*signatures)[65],
                                                    guint                     n_receipts);
 
+/* @receipt as EIP-712 typed data (JSON) under the registry's domain: what
+ * the wallet agent signs without asking (see seedreel-signer). */
+char         *sr_registry_receipt_typed_data      (guint64                   chain_id,
+                                                   const guint8              registry[SR_ADDRESS_LEN],
+                                                   const SrRegistryReceipt  *receipt);
 /* The digest a viewer signs for @receipt on the registry at @registry. */
 gboolean      sr_registry_receipt_digest          (guint64                   chain_id,
                                                    const guint8              registry[SR_ADDRESS_LEN],

@@ -402,6 +402,9 @@ make_pack (SrLtSettings const *s)
   // Streaming: request only what can arrive within a second, so deadline
   // pieces are not queued behind a long backlog.
   p.set_int (lt::settings_pack::request_queue_time, 1);
+  // A viewer that finished still owes its seeders their last receipts (and
+  // may serve keys): keep connections between two seeds open.
+  p.set_bool (lt::settings_pack::close_redundant_connections, false);
   p.set_str (lt::settings_pack::user_agent, "Seedreel/0.1");
   p.set_str (lt::settings_pack::peer_fingerprint, lt::generate_fingerprint ("SR", 0, 1));
   return p;
