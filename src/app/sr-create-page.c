@@ -1,20 +1,619 @@
-/* sr-create-page.c — the Create page. Until its content exists it shows an
- * empty state saying what will appear here. */
+/* sr-create-page.c — the Create page: pick a video, see what it holds and
+ * which qualities will be made (never upscaled), fill in title, description,
+ * price and seeder share, choose a worker, then follow the upload, each
+ * quality's transcoding, and every check Seedreel runs on what comes back.
+ * The result is a checked folder (renditions, poster.jpg, info.json). */
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <string.h>
+
 #include "sr-create-page.h"
+#include "sr-worker-host.h"
+#include "sr-worker-tokens.h"
+#include "transcode/sr-remote-transcode.h"
 
 struct _SrCreatePage
 {
-  AdwBin parent_instance;
+  AdwBin              parent_instance;
+
+  /* Template Widgets */
+  GtkStack           *stack;
+  GtkButton          *change_button;
+  AdwActionRow       *file_row;
+  AdwActionRow       *duration_row;
+  AdwActionRow       *video_row;
+  AdwActionRow       *audio_row;
+  AdwActionRow       *size_row;
+  AdwActionRow       *ladder_row;
+  AdwPreferencesGroup *details_group;
+  AdwEntryRow        *title_row;
+  AdwEntryRow        *description_row;
+  GtkSpinButton      *price_spin;
+  GtkSpinButton      *share_spin;
+  AdwComboRow        *worker_row;
+  GtkButton          *start_button;
+  AdwPreferencesGroup *progress_group;
+  AdwActionRow       *upload_row;
+  GtkProgressBar     *upload_bar;
+  GtkListBox         *rungs_list;
+  GtkLabel           *status_label;
+  GtkBox             *finish_box;
+
+  /* Owned References */
+  GSettings          *settings;
+  GtkStringList      *workers;
+  GCancellable       *cancellable;     /* the probe, token lookup and transcode */
+  SrMediaProbe       *probe;
+  SrLadder           *ladder;
+  SrRemoteTranscode  *job;
+  GFile              *output_dir;
+  GPtrArray          *rung_rows;       /* AdwExpanderRow per rung */
+  GPtrArray          *rung_bars;
 };
 
 G_DEFINE_FINAL_TYPE (SrCreatePage, sr_create_page, ADW_TYPE_BIN)
 
 static void
+set_status (SrCreatePage *self,
+            const char   *text,
+            gboolean      is_error)
+{
+  gtk_label_set_text (self->status_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), text != NULL && *text != '\0');
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+}
+
+static gboolean
+is_running (SrCreatePage *self)
+{
+  return self->job != NULL;
+}
+
+static void
+set_inputs_sensitive (SrCreatePage *self,
+                      gboolean      sensitive)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->details_group), sensitive);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->change_button), sensitive);
+}
+
+static void
+update_start_button (SrCreatePage *self)
+{
+  gboolean have_worker = g_list_model_get_n_items (G_LIST_MODEL (self->workers)) > 0;
+
+  if (is_running (self))
+    {
+      gtk_button_set_label (self->start_button, _("_Cancel"));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->start_button), "suggested-action");
+      gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), TRUE);
+      return;
+    }
+  gtk_button_set_label (self->start_button, _("_Start Transcoding"));
+  gtk_widget_add_css_class (GTK_WIDGET (self->start_button), "suggested-action");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), have_worker && self->probe != NULL);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->worker_row),
+                               have_worker ? "" : _("Add a worker in Preferences → Workers"));
+}
+
+/* ---- Workers from the preferences ---- */
+
+static void
+load_workers (SrCreatePage *self)
+{
+  g_auto(GStrv) urls = g_settings_get_strv (self->settings, "workers");
+  g_autofree gchar *chosen = g_settings_get_string (self->settings, "default-worker");
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->workers));
+
+  gtk_string_list_splice (self->workers, 0, n, (const char *const *) urls);
+  for (guint i = 0; urls[i] != NULL; i++)
+    if (g_strcmp0 (urls[i], chosen) == 0)
+      adw_combo_row_set_selected (self->worker_row, i);
+  update_start_button (self);
+}
+
+static void
+on_workers_changed (GSettings    *settings,
+                    const char   *key,
+                    SrCreatePage *self)
+{
+  (void) settings;
+  (void) key;
+  load_workers (self);
+}
+
+/* ---- Choosing and probing the video ---- */
+
+static gchar *
+describe_ladder (SrLadder *ladder,
+                 guint     width,
+                 guint     height)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < sr_ladder_get_n_rungs (ladder); i++)
+    {
+      const SrLadderRung *rung = sr_ladder_get_rung (ladder, i);
+
+      g_string_append_printf (s, "%s%s (%u×%u)", i > 0 ? " · " : "", rung->name,
+                              sr_ladder_rung_width_for (rung, width, height), rung->height);
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+probe_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  SrCreatePage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrMediaProbe) probe = sr_media_probe_new_for_file_finish (result, &error);
+  g_autofree gchar *name = NULL;
+  g_autofree gchar *duration = NULL;
+  g_autofree gchar *video = NULL;
+  g_autofree gchar *size = NULL;
+  g_autofree gchar *ladder = NULL;
+  guint64 secs;
+  gint fps_n = 0, fps_d = 1;
+
+  (void) source;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_object_unref (self);
+      return;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
+  if (probe == NULL)
+    {
+      AdwToast *toast = adw_toast_new (error->message);
+      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+      else
+        g_object_unref (g_object_ref_sink (toast));
+      set_status (self, error->message, TRUE);
+      g_object_unref (self);
+      return;
+    }
+
+  g_clear_object (&self->ladder);
+  g_set_object (&self->probe, probe);
+  self->ladder = sr_ladder_for_source (MAX (sr_media_probe_get_width (probe), 1),
+                                       MAX (sr_media_probe_get_height (probe), 1));
+  name = g_file_get_basename (sr_media_probe_get_file (probe));
+  secs = (sr_media_probe_get_duration (probe) + GST_SECOND / 2) / GST_SECOND;
+  duration = g_strdup_printf ("%u:%02u", (guint) (secs / 60), (guint) (secs % 60));
+  sr_media_probe_get_framerate (probe, &fps_n, &fps_d);
+  video = g_strdup_printf (_("%s · %u×%u at %.4g fps"), sr_media_probe_get_video_codec (probe),
+                           sr_media_probe_get_width (probe), sr_media_probe_get_height (probe),
+                           fps_d > 0 ? (gdouble) fps_n / fps_d : 0.0);
+  size = g_format_size ((guint64) sr_media_probe_get_size (probe));
+  ladder = describe_ladder (self->ladder, sr_media_probe_get_width (probe), sr_media_probe_get_height (probe));
+
+  adw_action_row_set_subtitle (self->file_row, name);
+  adw_action_row_set_subtitle (self->duration_row, duration);
+  adw_action_row_set_subtitle (self->video_row, video);
+  adw_action_row_set_subtitle (self->audio_row, sr_media_probe_has_audio (probe)
+                                                  ? sr_media_probe_get_audio_codec (probe) : _("No sound"));
+  adw_action_row_set_subtitle (self->size_row, size);
+  adw_action_row_set_subtitle (self->ladder_row, ladder);
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->title_row)) == '\0')
+    {
+      gchar *dot = strrchr (name, '.');
+
+      if (dot != NULL && dot != name)
+        *dot = '\0';
+      gtk_editable_set_text (GTK_EDITABLE (self->title_row), name);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->finish_box), FALSE);
+  set_status (self, NULL, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "form");
+  update_start_button (self);
+  g_object_unref (self);
+}
+
+static void
+on_chooser_response (GtkNativeDialog *dialog,
+                     int              response,
+                     SrCreatePage    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        {
+          set_status (self, _("Reading the video…"), FALSE);
+          gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
+          sr_media_probe_new_for_file_async (file, self->cancellable, probe_done, g_object_ref (self));
+        }
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+on_choose_clicked (SrCreatePage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (is_running (self))
+    return;
+  chooser = gtk_file_chooser_native_new (_("Choose a Video"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Videos"));
+  gtk_file_filter_add_mime_type (filter, "video/*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- The transcode ---- */
+
+static void
+on_upload_progress (SrRemoteTranscode *job,
+                    gint64             done,
+                    gint64             total,
+                    SrCreatePage      *self)
+{
+  g_autofree gchar *d = g_format_size ((guint64) done);
+  g_autofree gchar *t = g_format_size ((guint64) total);
+  g_autofree gchar *text = g_strdup_printf (_("%s of %s"), d, t);
+
+  (void) job;
+  gtk_progress_bar_set_fraction (self->upload_bar, total > 0 ? (gdouble) done / total : 1.0);
+  adw_action_row_set_subtitle (self->upload_row, text);
+}
+
+static const char *
+stage_text (SrRemoteTranscodeStage stage)
+{
+  switch (stage)
+    {
+    case SR_REMOTE_TRANSCODE_STAGE_HASHING: return _("Reading the video…");
+    case SR_REMOTE_TRANSCODE_STAGE_UPLOADING: return _("Uploading to the worker…");
+    case SR_REMOTE_TRANSCODE_STAGE_TRANSCODING: return _("The worker is transcoding…");
+    case SR_REMOTE_TRANSCODE_STAGE_DOWNLOADING: return _("Downloading and checking each quality…");
+    case SR_REMOTE_TRANSCODE_STAGE_DONE: return _("Done.");
+    case SR_REMOTE_TRANSCODE_STAGE_IDLE:
+    default: return "";
+    }
+}
+
+static void
+on_stage_changed (SrRemoteTranscode *job,
+                  guint              stage,
+                  SrCreatePage      *self)
+{
+  (void) job;
+  set_status (self, stage_text (stage), FALSE);
+  if (stage >= SR_REMOTE_TRANSCODE_STAGE_TRANSCODING)
+    {
+      gtk_progress_bar_set_fraction (self->upload_bar, 1.0);
+      adw_action_row_set_subtitle (self->upload_row, _("Uploaded"));
+    }
+}
+
+static void
+on_job_state (SrRemoteTranscode *job,
+              const char        *state,
+              const char        *message,
+              SrCreatePage      *self)
+{
+  (void) job;
+  (void) message;
+  if (g_strcmp0 (state, "queued") == 0)
+    set_status (self, _("Waiting for the worker to start…"), FALSE);
+  else if (g_strcmp0 (state, "encoding") == 0)
+    set_status (self, _("The worker is transcoding…"), FALSE);
+  else if (g_strcmp0 (state, "checking") == 0)
+    set_status (self, _("The worker is checking its results…"), FALSE);
+}
+
+static void
+on_rung_progress (SrRemoteTranscode *job,
+                  guint              index,
+                  gdouble            fraction,
+                  SrCreatePage      *self)
+{
+  g_autofree gchar *text = NULL;
+
+  (void) job;
+  if (index >= self->rung_rows->len)
+    return;
+  gtk_progress_bar_set_fraction (self->rung_bars->pdata[index], fraction);
+  text = g_strdup_printf (_("Transcoding %d%%"), (int) (fraction * 100));
+  adw_expander_row_set_subtitle (self->rung_rows->pdata[index], text);
+}
+
+static void
+on_download_progress (SrRemoteTranscode *job,
+                      const char        *name,
+                      gint64             done,
+                      gint64             total,
+                      SrCreatePage      *self)
+{
+  (void) job;
+  for (guint i = 0; i < sr_ladder_get_n_rungs (self->ladder); i++)
+    {
+      g_autofree gchar *file = g_strdup_printf ("%s.mp4", sr_ladder_get_rung (self->ladder, i)->name);
+
+      if (g_strcmp0 (file, name) == 0)
+        {
+          g_autofree gchar *text = total > 0 && done == total
+                                   ? g_strdup (_("Checking…"))
+                                   : g_strdup_printf (_("Downloading %d%%"), total > 0 ? (int) (done * 100 / total) : 0);
+          adw_expander_row_set_subtitle (self->rung_rows->pdata[i], text);
+        }
+    }
+}
+
+static void
+on_output_checked (SrRemoteTranscode *job,
+                   guint              index,
+                   SrOutputReport    *report,
+                   SrCreatePage      *self)
+{
+  AdwExpanderRow *row;
+  guint n = sr_output_report_get_n_checks (report);
+  guint passed_count = 0;
+  g_autofree gchar *summary = NULL;
+
+  (void) job;
+  if (index >= self->rung_rows->len)
+    return;
+  row = self->rung_rows->pdata[index];
+  for (guint i = 0; i < n; i++)
+    {
+      SrOutputCheckKind kind;
+      gboolean passed;
+      const gchar *message;
+      GtkWidget *check_row;
+      GtkWidget *icon;
+
+      if (!sr_output_report_get_check (report, i, &kind, &passed, &message))
+        continue;
+      (void) kind;
+      passed_count += passed ? 1 : 0;
+      check_row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (check_row), message != NULL ? message : "");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (check_row), passed ? _("Passed") : _("Failed"));
+      icon = gtk_image_new_from_icon_name (passed ? "emblem-ok-symbolic" : "dialog-error-symbolic");
+      gtk_widget_add_css_class (icon, passed ? "success" : "error");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (check_row), icon);
+      adw_expander_row_add_row (row, check_row);
+    }
+  if (sr_output_report_get_passed (report))
+    summary = g_strdup_printf (_("All %u checks passed"), n);
+  else
+    summary = g_strdup_printf (_("%u of %u checks failed"), n - passed_count, n);
+  adw_expander_row_set_subtitle (row, summary);
+  if (!sr_output_report_get_passed (report))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      adw_expander_row_set_expanded (row, TRUE);
+    }
+}
+
+static void
+build_rung_rows (SrCreatePage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rungs_list))) != NULL)
+    gtk_list_box_remove (self->rungs_list, child);
+  g_ptr_array_set_size (self->rung_rows, 0);
+  g_ptr_array_set_size (self->rung_bars, 0);
+  for (guint i = 0; i < sr_ladder_get_n_rungs (self->ladder); i++)
+    {
+      const SrLadderRung *rung = sr_ladder_get_rung (self->ladder, i);
+      GtkWidget *row = adw_expander_row_new ();
+      GtkWidget *bar = gtk_progress_bar_new ();
+      g_autofree gchar *title = g_strdup_printf ("%s (%u×%u)", rung->name,
+                                                 sr_ladder_rung_width_for (rung, sr_media_probe_get_width (self->probe),
+                                                                           sr_media_probe_get_height (self->probe)),
+                                                 rung->height);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), _("Waiting"));
+      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      gtk_widget_set_size_request (bar, 160, -1);
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), bar);
+      gtk_list_box_append (self->rungs_list, row);
+      g_ptr_array_add (self->rung_rows, row);
+      g_ptr_array_add (self->rung_bars, bar);
+    }
+}
+
+static void
+transcode_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  SrCreatePage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = sr_remote_transcode_run_finish (SR_REMOTE_TRANSCODE (source), result, &error);
+
+  g_clear_object (&self->job);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
+    {
+      g_object_unref (self);
+      return;
+    }
+  set_inputs_sensitive (self, TRUE);
+  update_start_button (self);
+  if (ok)
+    {
+      g_autofree gchar *text = g_strdup_printf (_("Every quality passed its checks. The folder is ready: %s"),
+                                                g_file_peek_path (self->output_dir));
+      set_status (self, text, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->finish_box), TRUE);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_status (self, _("Stopped. Nothing was kept from the worker."), FALSE);
+  else
+    set_status (self, error->message, TRUE);
+  g_object_unref (self);
+}
+
+typedef struct
+{
+  SrCreatePage *self;
+  gchar        *url;
+} StartData;
+
+static void
+token_found (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  StartData *data = user_data;
+  SrCreatePage *self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *token = sr_worker_tokens_lookup_finish (result, &error);
+  g_autoptr(SrWorkerClient) client = NULL;
+  g_autofree gchar *dir_name = NULL;
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *base = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree gchar *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+
+  (void) source;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    goto out;
+  if (error != NULL)
+    {
+      g_autofree gchar *text = g_strdup_printf (_("The worker’s access token could not be read from the keyring: %s"),
+                                                error->message);
+      set_inputs_sensitive (self, TRUE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), TRUE);
+      set_status (self, text, TRUE);
+      goto out;
+    }
+
+  base = g_file_get_basename (sr_media_probe_get_file (self->probe));
+  g_strdelimit (base, "/\\:", '_');
+  dir_name = g_strdup_printf ("%s-%s", base, stamp);
+  path = g_build_filename (g_get_user_data_dir (), "seedreel", "created", dir_name, NULL);
+  g_clear_object (&self->output_dir);
+  self->output_dir = g_file_new_for_path (path);
+
+  client = sr_worker_client_new (data->url, token);
+  self->job = sr_remote_transcode_new (client, self->probe, self->ladder, self->output_dir);
+  sr_remote_transcode_set_title (self->job, gtk_editable_get_text (GTK_EDITABLE (self->title_row)));
+  sr_remote_transcode_set_description (self->job, gtk_editable_get_text (GTK_EDITABLE (self->description_row)));
+  g_signal_connect_object (self->job, "stage-changed", G_CALLBACK (on_stage_changed), self, 0);
+  g_signal_connect_object (self->job, "upload-progress", G_CALLBACK (on_upload_progress), self, 0);
+  g_signal_connect_object (self->job, "job-state", G_CALLBACK (on_job_state), self, 0);
+  g_signal_connect_object (self->job, "rung-progress", G_CALLBACK (on_rung_progress), self, 0);
+  g_signal_connect_object (self->job, "download-progress", G_CALLBACK (on_download_progress), self, 0);
+  g_signal_connect_object (self->job, "output-checked", G_CALLBACK (on_output_checked), self, 0);
+
+  build_rung_rows (self);
+  gtk_progress_bar_set_fraction (self->upload_bar, 0.0);
+  adw_action_row_set_subtitle (self->upload_row, _("Waiting"));
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_group), TRUE);
+  update_start_button (self);
+  sr_remote_transcode_run_async (self->job, self->cancellable, transcode_done, g_object_ref (self));
+
+out:
+  g_object_unref (self);
+  g_free (data->url);
+  g_free (data);
+}
+
+static void
+on_start_clicked (SrCreatePage *self)
+{
+  GtkStringObject *item;
+  StartData *data;
+
+  if (is_running (self))
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      self->cancellable = g_cancellable_new ();
+      return;
+    }
+  item = adw_combo_row_get_selected_item (self->worker_row);
+  if (self->probe == NULL || item == NULL)
+    return;
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->title_row)) == '\0')
+    {
+      set_status (self, _("Give the video a title first."), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
+      return;
+    }
+  g_settings_set_string (self->settings, "default-worker", gtk_string_object_get_string (item));
+  data = g_new0 (StartData, 1);
+  data->self = g_object_ref (self);
+  data->url = g_strdup (gtk_string_object_get_string (item));
+  set_inputs_sensitive (self, FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->finish_box), FALSE);
+  set_status (self, _("Starting…"), FALSE);
+  sr_worker_tokens_lookup_async (data->url, self->cancellable, token_found, data);
+}
+
+static void
+on_open_folder_clicked (SrCreatePage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree gchar *uri = NULL;
+
+  if (self->output_dir == NULL)
+    return;
+  uri = g_file_get_uri (self->output_dir);
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+}
+
+static void
+on_publish_clicked (SrCreatePage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree gchar *body = NULL;
+  GtkWidget *dialog;
+
+  if (self->output_dir == NULL)
+    return;
+  /* The publisher (encrypt, seed, publish on-chain) is not part of this build yet. */
+  body = g_strdup_printf (_("Publishing from the app is not available yet. The checked folder stays at %s and "
+                            "can be published with “seedreel-cli publish” once it is."),
+                          g_file_peek_path (self->output_dir));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Publishing Not Available Yet"), body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- Object ---- */
+
+static void
 sr_create_page_dispose (GObject *object)
 {
+  SrCreatePage *self = SR_CREATE_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), SR_TYPE_CREATE_PAGE);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->workers);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->probe);
+  g_clear_object (&self->ladder);
+  g_clear_object (&self->job);
+  g_clear_object (&self->output_dir);
+  g_clear_pointer (&self->rung_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->rung_bars, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sr_create_page_parent_class)->dispose (object);
 }
@@ -28,10 +627,49 @@ sr_create_page_class_init (SrCreatePageClass *klass)
   object_class->dispose = sr_create_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/sr-create-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, change_button);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, file_row);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, duration_row);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, video_row);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, audio_row);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, size_row);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, ladder_row);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, details_group);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, title_row);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, description_row);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, price_spin);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, share_spin);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, worker_row);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, progress_group);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, upload_row);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, upload_bar);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, rungs_list);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, finish_box);
+  gtk_widget_class_bind_template_callback (widget_class, on_choose_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_start_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_open_folder_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_publish_clicked);
 }
 
 static void
 sr_create_page_init (SrCreatePage *self)
 {
+  g_autoptr(GtkExpression) expr = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->rung_rows = g_ptr_array_new ();
+  self->rung_bars = g_ptr_array_new ();
+  self->settings = g_settings_new (APP_ID ".Transcode");
+  self->workers = gtk_string_list_new (NULL);
+  expr = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+  adw_combo_row_set_expression (self->worker_row, expr);
+  adw_combo_row_set_model (self->worker_row, G_LIST_MODEL (self->workers));
+  g_signal_connect_object (self->settings, "changed::workers", G_CALLBACK (on_workers_changed), self, 0);
+  load_workers (self);
+  /* The built-in worker runs whenever the user switched it on, from start-up. */
+  sr_worker_host_follow_settings (sr_worker_host_get_default (), self->settings);
 }
