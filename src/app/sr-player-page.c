@@ -159,8 +159,10 @@ offer_resume (SrPlayerPage *self)
         g_warning ("Could not look up where playback stopped: %s", error->message);
       return;
     }
+  /* Stopped in the credits counts as watched (the last tenth of a short
+   * video). */
   if (position_ms < RESUME_MARGIN_MS ||
-      (duration_ms > 0 && position_ms > duration_ms - RESUME_END_MARGIN_MS))
+      (duration_ms > 0 && position_ms > duration_ms - MIN (RESUME_END_MARGIN_MS, duration_ms / 10)))
     return;
 
   self->resume_ms = position_ms;
@@ -220,9 +222,28 @@ on_hide_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The keyboard shortcuts belong to the page: when the focused control is
+ * hidden, the page itself takes the focus so they keep working. */
+static void
+keep_focus (SrPlayerPage *self)
+{
+  GtkWindow *window = get_window (self);
+  GtkWidget *focus = window != NULL ? gtk_window_get_focus (window) : NULL;
+
+  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self)) ||
+      !gtk_widget_get_mapped (focus) || !gtk_widget_get_child_visible (focus) ||
+      gtk_widget_is_ancestor (focus, GTK_WIDGET (self->controls_revealer)) ||
+      gtk_widget_is_ancestor (focus, GTK_WIDGET (self->resume_revealer)))
+    gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
 static void
 set_controls_visible (SrPlayerPage *self, gboolean visible)
 {
+  if (!visible)
+    keep_focus (self);
   gtk_revealer_set_reveal_child (self->top_revealer, visible);
   gtk_revealer_set_reveal_child (self->controls_revealer, visible);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), visible ? NULL : "none");
@@ -274,7 +295,7 @@ have_piece (const guint8 *bits, gsize n_bytes, guint64 piece)
 static void
 update_downloaded (SrPlayerPage *self)
 {
-  g_autoptr(GBytes) have = NULL;
+  GBytes *have;   /* owned by the torrent */
   g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (double));
   const guint8 *bits;
   gsize n_bytes = 0;
@@ -375,7 +396,7 @@ update_buffering (SrPlayerPage *self)
 static void
 update_stats (SrPlayerPage *self)
 {
-  g_autoptr(GBytes) have = NULL;
+  GBytes *have;   /* owned by the torrent */
   g_autofree char *peers = NULL;
   g_autofree char *down = NULL;
   g_autofree char *up = NULL;
@@ -1035,6 +1056,7 @@ resume_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   (void) action_name; (void) parameter;
   gtk_revealer_set_reveal_child (self->resume_revealer, FALSE);
+  gtk_widget_grab_focus (widget);
   if (has_media (self) && self->resume_ms > 0)
     seek_to (self, self->resume_ms * GST_MSECOND);
 }
@@ -1046,6 +1068,7 @@ dismiss_resume_action (GtkWidget *widget, const char *action_name, GVariant *par
 
   (void) action_name; (void) parameter;
   gtk_revealer_set_reveal_child (self->resume_revealer, FALSE);
+  gtk_widget_grab_focus (widget);
 }
 
 static void

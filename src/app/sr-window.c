@@ -266,8 +266,12 @@ on_open_entry_activate (GtkEntry         *entry,
                         AdwMessageDialog *dialog)
 {
   (void) entry;
+  /* Unlike its buttons, a response emitted here leaves the dialog open. */
   if (adw_message_dialog_get_response_enabled (dialog, "open"))
-    adw_message_dialog_response (dialog, "open");
+    {
+      adw_message_dialog_response (dialog, "open");
+      gtk_window_close (GTK_WINDOW (dialog));
+    }
 }
 
 static void
