@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sr-cli-market.h"
+#include "sr-cli-rewards.h"
 #include "sr-cli-torrent.h"
 #include "sr-cli-transcode.h"
 #include "sr-cli-wallet.h"
@@ -27,6 +28,7 @@ usage (FILE *out)
            _("Manage the wallet and send ETH or tokens"));
   fprintf (out, "  catalog [--json]   %s\n", _("List the titles published on the network"));
   fprintf (out, "  buy TITLE-ID   %s\n", _("Buy a view of a title"));
+  fprintf (out, "  rewards|claim   %s\n", _("Show and collect seeding rewards"));
 }
 
 int
@@ -54,6 +56,8 @@ main (int argc, char **argv)
     return sr_cli_catalog_main (argc - 1, argv + 1);
   if (strcmp (argv[1], "buy") == 0)
     return sr_cli_buy_main (argc - 1, argv + 1);
+  if (strcmp (argv[1], "rewards") == 0 || strcmp (argv[1], "claim") == 0)
+    return (argv[1][0] == 'r' ? sr_cli_rewards_main : sr_cli_claim_main) (argc - 1, argv + 1);
 
   fprintf (stderr, _("Unknown command “%s”\n"), argv[1]);
   usage (stderr);

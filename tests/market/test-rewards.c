@@ -160,8 +160,10 @@ world_start (World *w)
   /* Receipts are signed by the wallet agent, as in the app. */
   w->signer = sr_signer_spawn (SIGNER_PATH, &error);
   g_assert_no_error (error);
-  for (int i = V; i <= K; i++)
+  for (int i = A; i <= K; i++)
     {
+      if (i == B)
+        continue;
       g_autoptr(GAsyncResult) r1 = NULL, r2 = NULL;
       g_autofree char *address = NULL;
 
@@ -287,7 +289,8 @@ node_start (Node *node, World *w, int account, gboolean seed, int upload_limit, 
 
   node->dir = g_build_filename (w->root, w->address_text[account], NULL);
   g_assert_cmpint (g_mkdir_with_parents (node->dir, 0700), ==, 0);
-  db = g_build_filename (node->dir, "library.db", NULL);
+  /* A's library is the one seedreel-cli opens: A collects through it. */
+  db = account == A ? sr_store_default_path () : g_build_filename (node->dir, "library.db", NULL);
   node->store = sr_store_open (db, &error);
   g_assert_no_error (error);
   sr_torrent_session_options_init_loopback (&so);
@@ -451,6 +454,32 @@ acknowledged_enough (gpointer data)
 {
   Count *c = data;
   return c->node->acknowledged >= c->count;
+}
+
+/* Runs seedreel-cli as account @account on this chain; returns its stdout. */
+static char *
+run_cli (World *w, int account, const char *command, const char *extra)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autofree char *registry = sr_address_to_checksum (w->chain.registry);
+  g_autofree char *password = g_build_filename (w->root, "password", NULL);
+  char *out = NULL, *err = NULL;
+
+  g_assert_true (g_file_set_contents (password, PASSWORD "\n", -1, &error));
+  g_setenv ("SEEDREEL_SIGNER", SIGNER_PATH, TRUE);
+  cli = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                          SEEDREEL_CLI, command, "--rpc-url", sr_anvil_get_rpc_url (w->chain.anvil),
+                          "--registry", registry, "--account", w->address_text[account],
+                          extra, g_str_equal (command, "claim") ? "--password-file" : NULL, password, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (cli, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_test_message ("seedreel-cli %s: %s", command, err);
+  g_assert_true (g_subprocess_get_if_exited (cli));
+  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 0);
+  g_free (err);
+  return out;
 }
 
 /* ---- the kill ---- */
@@ -673,9 +702,29 @@ test_rewards (void)
       g_assert_true (u128_parse (summary->pending) == expected);
       g_assert_cmpstr (summary->collected, ==, "0");
 
-      result = claim (&w, &seeders[i], i);
-      g_assert_cmpuint (result->n_transactions, ==, expected > 0 ? 1 : 0);
-      g_assert_true (u128_parse (result->amount) == expected);
+      if (i == A)
+        {
+          /* A uses seedreel-cli: `rewards --json`, then `claim --yes`. */
+          g_autofree char *json = run_cli (&w, A, "rewards", "--json");
+          g_autofree char *amount = run_cli (&w, A, "claim", "--yes");
+          g_autoptr(JsonParser) parser = json_parser_new ();
+          JsonObject *o;
+
+          g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+          o = json_node_get_object (json_parser_get_root (parser));
+          g_assert_cmpstr (json_object_get_string_member (o, "account"), ==, w.address_text[A]);
+          g_assert_true (u128_parse (json_object_get_string_member (o, "pending_base_units")) == expected);
+          g_assert_cmpint (json_object_get_int_member (o, "receipts"), ==, 1);
+          g_assert_cmpint (json_object_get_int_member (o, "viewers"), ==, 1);
+          g_strstrip (amount);
+          g_assert_true (u128_parse (amount) == expected);
+        }
+      else
+        {
+          result = claim (&w, &seeders[i], i);
+          g_assert_cmpuint (result->n_transactions, ==, expected > 0 ? 1 : 0);
+          g_assert_true (u128_parse (result->amount) == expected);
+        }
       g_assert_true (balance_of (&w, i) - before == expected);
       paid += expected;
     }
@@ -693,9 +742,26 @@ test_rewards (void)
       g_assert_cmpstr (summary->pending, ==, "0");
       g_assert_cmpuint (summary->n_claimable, ==, 0);
       g_assert_cmpuint (got->paid_bytes, ==, MIN (got->bytes, (guint64) FILE_SIZE));
-      result = claim (&w, &seeders[i], i);
-      g_assert_cmpuint (result->n_transactions, ==, 0);
-      g_assert_cmpstr (result->amount, ==, "0");
+      if (i == A)
+        {
+          g_autofree char *amount = run_cli (&w, A, "claim", "--yes");
+          g_autofree char *json = run_cli (&w, A, "rewards", "--json");
+          g_autoptr(JsonParser) parser = json_parser_new ();
+          JsonObject *o;
+
+          g_assert_cmpstr (g_strstrip (amount), ==, "0");
+          g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+          o = json_node_get_object (json_parser_get_root (parser));
+          g_assert_cmpstr (json_object_get_string_member (o, "pending_base_units"), ==, "0");
+          g_assert_cmpstr (json_object_get_string_member (o, "collected_base_units"), !=, "0");
+          g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "claims")), ==, 1);
+        }
+      else
+        {
+          result = claim (&w, &seeders[i], i);
+          g_assert_cmpuint (result->n_transactions, ==, 0);
+          g_assert_cmpstr (result->amount, ==, "0");
+        }
       g_assert_true (balance_of (&w, i) == before);
     }
 
