@@ -10,6 +10,7 @@
 #include "store/sr-store.h"
 
 #include "sr-application.h"
+#include "sr-first-run-window.h"
 #include "sr-preferences-window.h"
 #include "sr-window.h"
 
@@ -276,12 +277,33 @@ sr_application_store_opened (GObject      *object,
 static SrWindow *
 sr_application_ensure_window (SrApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  /* Preferences and the assistant are application windows too. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SR_IS_WINDOW (l->data))
+      return SR_WINDOW (l->data);
 
-  if (window == NULL)
-    window = GTK_WINDOW (sr_window_new (self));
+  return sr_window_new (self);
+}
 
-  return SR_WINDOW (window);
+/* Until the welcome assistant was finished once, it opens over the window. */
+static void
+sr_application_maybe_first_run (SrApplication *self,
+                                SrWindow      *window)
+{
+  SrFirstRunWindow *assistant;
+
+  if (g_settings_get_boolean (self->settings, "first-run-complete"))
+    return;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SR_IS_FIRST_RUN_WINDOW (l->data))
+      {
+        gtk_window_present (GTK_WINDOW (l->data));
+        return;
+      }
+  assistant = sr_first_run_window_new (self);
+  gtk_window_set_transient_for (GTK_WINDOW (assistant), GTK_WINDOW (window));
+  gtk_window_set_application (GTK_WINDOW (assistant), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (assistant));
 }
 
 static void
@@ -290,6 +312,7 @@ sr_application_activate (GApplication *app)
   SrWindow *window = sr_application_ensure_window (SR_APPLICATION (app));
 
   gtk_window_present (GTK_WINDOW (window));
+  sr_application_maybe_first_run (SR_APPLICATION (app), window);
 }
 
 static void

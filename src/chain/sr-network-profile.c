@@ -342,27 +342,21 @@ sr_network_profile_get_devnet_path (void)
   return g_build_filename (g_get_user_config_dir (), "seedreel", "networks", "devnet.ini", NULL);
 }
 
-/* The local devnet deploys fresh contracts when its chain is reset, so while
- * the settings point at the devnet's RPC URL they follow the addresses it
- * wrote. Returns TRUE when the settings were changed. A missing file is not
- * an error; a damaged one is, and changes nothing. */
+/* The devnet profile tools/devnet writes: FALSE without an error when
+ * there is none, with one when it is damaged. */
 gboolean
-sr_network_profile_adopt_devnet (GSettings   *settings,
-                                 const char  *devnet_path,
-                                 GError     **error)
+sr_network_profile_read_devnet (const char     *devnet_path,
+                                SrDevnetProfile *profile,
+                                GError         **error)
 {
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *rpc_url = NULL;
-  g_autofree char *registry = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *current_url = NULL;
-  g_autofree char *current_registry = NULL;
-  g_autofree char *current_token = NULL;
+  g_autofree char *chain_id = NULL;
 
-  g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
   g_return_val_if_fail (devnet_path != NULL, FALSE);
+  g_return_val_if_fail (profile != NULL, FALSE);
 
+  memset (profile, 0, sizeof *profile);
   if (!g_key_file_load_from_file (keyfile, devnet_path, G_KEY_FILE_NONE, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -372,30 +366,96 @@ sr_network_profile_adopt_devnet (GSettings   *settings,
       return FALSE;
     }
 
-  rpc_url = g_key_file_get_string (keyfile, "Network", "rpc-url", NULL);
-  registry = g_key_file_get_string (keyfile, "Network", "registry-address", NULL);
-  token = g_key_file_get_string (keyfile, "Network", "token-address", NULL);
+  profile->name = g_key_file_get_string (keyfile, "Network", "name", NULL);
+  profile->rpc_url = g_key_file_get_string (keyfile, "Network", "rpc-url", NULL);
+  chain_id = g_key_file_get_string (keyfile, "Network", "chain-id", NULL);
+  profile->registry_address = g_key_file_get_string (keyfile, "Network", "registry-address", NULL);
+  profile->token_address = g_key_file_get_string (keyfile, "Network", "token-address", NULL);
 
-  if (!sr_network_profile_check_rpc_url (rpc_url, error) ||
-      !sr_network_profile_check_address (registry, FALSE, error) ||
-      !sr_network_profile_check_address (token, FALSE, error))
+  if (!sr_network_profile_check_rpc_url (profile->rpc_url, error) ||
+      !sr_network_profile_check_address (profile->registry_address, FALSE, error) ||
+      !sr_network_profile_check_address (profile->token_address, FALSE, error) ||
+      (chain_id != NULL && !sr_network_profile_parse_chain_id (chain_id, &profile->chain_id, error)))
     {
       g_prefix_error (error, _("The devnet profile %s is damaged: "), devnet_path);
+      sr_devnet_profile_clear (profile);
       return FALSE;
     }
+  if (profile->name == NULL || !sr_network_profile_check_name (profile->name, NULL))
+    {
+      g_free (profile->name);
+      profile->name = g_strdup ("devnet");
+    }
+  return TRUE;
+}
+
+void
+sr_devnet_profile_clear (SrDevnetProfile *profile)
+{
+  g_clear_pointer (&profile->name, g_free);
+  g_clear_pointer (&profile->rpc_url, g_free);
+  g_clear_pointer (&profile->registry_address, g_free);
+  g_clear_pointer (&profile->token_address, g_free);
+  profile->chain_id = 0;
+}
+
+/* Points the settings at the devnet, whatever they held before: the
+ * choice a person makes in the first-run assistant. */
+gboolean
+sr_network_profile_use_devnet (GSettings   *settings,
+                               const char  *devnet_path,
+                               GError     **error)
+{
+  g_auto(SrDevnetProfile) profile = { 0 };
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
+
+  if (!sr_network_profile_read_devnet (devnet_path, &profile, error))
+    return FALSE;
+  g_settings_delay (settings);
+  g_settings_set_string (settings, "profile-name", profile.name);
+  g_settings_set_string (settings, "rpc-url", profile.rpc_url);
+  if (profile.chain_id != 0)
+    g_settings_set_uint64 (settings, "chain-id", profile.chain_id);
+  g_settings_set_string (settings, "registry-address", profile.registry_address);
+  g_settings_set_string (settings, "token-address", profile.token_address);
+  g_settings_apply (settings);
+  return TRUE;
+}
+
+/* The local devnet deploys fresh contracts when its chain is reset, so while
+ * the settings point at the devnet's RPC URL they follow the addresses it
+ * wrote. Returns TRUE when the settings were changed. A missing file is not
+ * an error; a damaged one is, and changes nothing. */
+gboolean
+sr_network_profile_adopt_devnet (GSettings   *settings,
+                                 const char  *devnet_path,
+                                 GError     **error)
+{
+  g_auto(SrDevnetProfile) profile = { 0 };
+  g_autofree char *current_url = NULL;
+  g_autofree char *current_registry = NULL;
+  g_autofree char *current_token = NULL;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
+  g_return_val_if_fail (devnet_path != NULL, FALSE);
+
+  if (!sr_network_profile_read_devnet (devnet_path, &profile, error))
+    return FALSE;
 
   current_url = g_settings_get_string (settings, "rpc-url");
-  if (g_strcmp0 (current_url, rpc_url) != 0)
+  if (g_strcmp0 (current_url, profile.rpc_url) != 0)
     return FALSE;
 
   current_registry = g_settings_get_string (settings, "registry-address");
   current_token = g_settings_get_string (settings, "token-address");
-  if (g_strcmp0 (current_registry, registry) == 0 && g_strcmp0 (current_token, token) == 0)
+  if (g_strcmp0 (current_registry, profile.registry_address) == 0 &&
+      g_strcmp0 (current_token, profile.token_address) == 0)
     return FALSE;
 
   g_settings_delay (settings);
-  g_settings_set_string (settings, "registry-address", registry);
-  g_settings_set_string (settings, "token-address", token);
+  g_settings_set_string (settings, "registry-address", profile.registry_address);
+  g_settings_set_string (settings, "token-address", profile.token_address);
   g_settings_apply (settings);
   return TRUE;
 }

@@ -34,6 +34,24 @@ gboolean          sr_network_profile_validate              (SrNetworkProfile *se
                                                             GError          **error);
 
 char             *sr_network_profile_get_devnet_path       (void);
+/* What tools/devnet wrote about the local chain. */
+typedef struct {
+  char *name;
+  char *rpc_url;
+  guint64 chain_id;          /* 0 when the file names none */
+  char *registry_address;
+  char *token_address;
+} SrDevnetProfile;
+
+void              sr_devnet_profile_clear                  (SrDevnetProfile  *profile);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SrDevnetProfile, sr_devnet_profile_clear)
+
+gboolean          sr_network_profile_read_devnet           (const char       *devnet_path,
+                                                            SrDevnetProfile  *profile,
+                                                            GError          **error);
+gboolean          sr_network_profile_use_devnet            (GSettings        *settings,
+                                                            const char       *devnet_path,
+                                                            GError          **error);
 gboolean          sr_network_profile_adopt_devnet          (GSettings        *settings,
                                                             const char       *devnet_path,
                                                             GError          **error);

@@ -78,8 +78,9 @@ sr_torrent_session_options_init_loopback (SrTorrentSessionOptions *options)
   options->min_reconnect_time_s = 1;
 }
 
-static char *
-default_download_dir (void)
+/* Where downloads go while the settings name no folder. */
+char *
+sr_torrent_session_default_download_dir (void)
 {
   const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
 
@@ -375,7 +376,7 @@ sr_torrent_session_new (const SrTorrentSessionOptions *options, GError **error)
   if (options->download_dir != NULL)
     self->download_dir = g_strdup (options->download_dir);
   else
-    self->download_dir = default_download_dir ();
+    self->download_dir = sr_torrent_session_default_download_dir ();
 
   if (self->state_dir != NULL && !setup_state_dir (self, error))
     return NULL;
@@ -459,7 +460,7 @@ on_settings_changed (GSettings *settings, const char *key, gpointer user_data)
     {
       /* New torrents only: existing ones stay where their data is. */
       g_free (self->download_dir);
-      self->download_dir = o.download_dir != NULL ? g_strdup (o.download_dir) : default_download_dir ();
+      self->download_dir = o.download_dir != NULL ? g_strdup (o.download_dir) : sr_torrent_session_default_download_dir ();
       return;
     }
   fill_lt_settings (&lt_settings, &o);

@@ -52,6 +52,8 @@ G_DECLARE_FINAL_TYPE (SrTorrentSession, sr_torrent_session, SR, TORRENT_SESSION,
  * peers redialled after 1 s. */
 void              sr_torrent_session_options_init_loopback (SrTorrentSessionOptions *options);
 
+char             *sr_torrent_session_default_download_dir (void);
+
 SrTorrentSession *sr_torrent_session_new               (const SrTorrentSessionOptions *options,
                                                         GError                       **error);
 SrTorrentSession *sr_torrent_session_new_from_settings (GSettings   *settings,

@@ -164,6 +164,61 @@ test_adopt_devnet (void)
   g_rmdir (dir);
 }
 
+/* Choosing the demo network points every setting at it, even from another
+ * chain; without a devnet nothing changes. */
+static void
+test_use_devnet (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.seedreel.Seedreel.Network");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sr-devnet-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "devnet.ini", NULL);
+  g_autofree char *url = NULL, *name = NULL, *token = NULL;
+  const char *ini =
+    "[Network]\n"
+    "name=Seedreel demo\n"
+    "rpc-url=http://127.0.0.1:18545\n"
+    "chain-id=31337\n"
+    "registry-address=0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512\n"
+    "token-address=0x5FbDB2315678afecb367f032d93F642f64180aa3\n";
+
+  g_settings_set_string (settings, "profile-name", "Elsewhere");
+  g_settings_set_string (settings, "rpc-url", "https://rpc.example.org");
+  g_settings_set_uint64 (settings, "chain-id", 10);
+  g_settings_set_string (settings, "token-address", "");
+
+  g_assert_false (sr_network_profile_use_devnet (settings, path, &error));
+  g_assert_no_error (error);
+  url = g_settings_get_string (settings, "rpc-url");
+  g_assert_cmpstr (url, ==, "https://rpc.example.org");
+  g_clear_pointer (&url, g_free);
+
+  g_assert_true (g_file_set_contents (path, ini, -1, NULL));
+  g_assert_true (sr_network_profile_use_devnet (settings, path, &error));
+  g_assert_no_error (error);
+  url = g_settings_get_string (settings, "rpc-url");
+  name = g_settings_get_string (settings, "profile-name");
+  token = g_settings_get_string (settings, "token-address");
+  g_assert_cmpstr (url, ==, "http://127.0.0.1:18545");
+  g_assert_cmpstr (name, ==, "Seedreel demo");
+  g_assert_cmpstr (token, ==, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+  g_assert_cmpuint (g_settings_get_uint64 (settings, "chain-id"), ==, 31337);
+
+  /* A damaged file is an error a person can act on. */
+  g_assert_true (g_file_set_contents (path, "[Network]\nrpc-url=ftp://x\n", -1, NULL));
+  g_assert_false (sr_network_profile_use_devnet (settings, path, &error));
+  g_assert_error (error, SR_NETWORK_PROFILE_ERROR, SR_NETWORK_PROFILE_ERROR_INVALID_URL);
+  g_assert_nonnull (strstr (error->message, path));
+
+  g_settings_reset (settings, "profile-name");
+  g_settings_reset (settings, "rpc-url");
+  g_settings_reset (settings, "chain-id");
+  g_settings_reset (settings, "token-address");
+  g_settings_reset (settings, "registry-address");
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -176,6 +231,7 @@ main (int   argc,
   g_test_add_func ("/network-profile/name", test_name);
   g_test_add_func ("/network-profile/follows-settings", test_follows_settings);
   g_test_add_func ("/network-profile/adopt-devnet", test_adopt_devnet);
+  g_test_add_func ("/network-profile/use-devnet", test_use_devnet);
 
   return g_test_run ();
 }

@@ -40,6 +40,12 @@ enable-animations=false
 screen-reader-enabled=false
 """
 
+# Tests start past the welcome assistant unless they test it (--first-run).
+SKIP_FIRST_RUN = """
+[org/seedreel/Seedreel]
+first-run-complete=true
+"""
+
 
 def log(msg):
     print(f'ui-session: {msg}', flush=True)
@@ -155,6 +161,8 @@ def main():
     ap.add_argument('--outdir', required=True)
     ap.add_argument('--logdir', help='also copy the screenshots and logs here')
     ap.add_argument('--timeout', type=float, default=150)
+    ap.add_argument('--first-run', action='store_true',
+                    help='start with the welcome assistant, as a new user does')
     ap.add_argument('test', nargs=argparse.REMAINDER)
     args = ap.parse_args()
     if not args.test:
@@ -203,6 +211,8 @@ def main():
     os.makedirs(keyfile_dir)
     with open(os.path.join(keyfile_dir, 'keyfile'), 'w') as f:
         f.write(KEYFILE)
+        if not args.first_run:
+            f.write(SKIP_FIRST_RUN)
 
     def on_term(signum, frame):
         # meson sends SIGTERM on its own timeout: still tear everything down.
