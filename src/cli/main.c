@@ -29,6 +29,7 @@ usage (FILE *out)
   fprintf (out, "  catalog [--json]   %s\n", _("List the titles published on the network"));
   fprintf (out, "  buy TITLE-ID   %s\n", _("Buy a view of a title"));
   fprintf (out, "  rewards|claim   %s\n", _("Show and collect seeding rewards"));
+  fprintf (out, "  publish FOLDER   %s\n", _("Encrypt, seed and publish a title’s renditions"));
 }
 
 int
@@ -58,6 +59,8 @@ main (int argc, char **argv)
     return sr_cli_buy_main (argc - 1, argv + 1);
   if (strcmp (argv[1], "rewards") == 0 || strcmp (argv[1], "claim") == 0)
     return (argv[1][0] == 'r' ? sr_cli_rewards_main : sr_cli_claim_main) (argc - 1, argv + 1);
+  if (strcmp (argv[1], "publish") == 0)
+    return sr_cli_publish_main (argc - 1, argv + 1);
 
   fprintf (stderr, _("Unknown command “%s”\n"), argv[1]);
   usage (stderr);

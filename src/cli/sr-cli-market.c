@@ -3,13 +3,17 @@
  * after another only reads the new blocks) and `seedreel-cli buy` buys a
  * view of one. Buying goes through SrTxManager (recorded before broadcast)
  * and asks on the terminal, for each transaction, after showing the
- * signer's own summary of it (unless --yes). Results go to stdout,
- * questions and progress to stderr.
+ * signer's own summary of it (unless --yes). `seedreel-cli publish`
+ * prepares a folder of renditions through SrPublisher (encrypted when the
+ * title is paid), seeds it, records it on chain after one confirmation, and
+ * keeps seeding and handing the key to buyers until stopped. Results go to
+ * stdout, questions and progress to stderr.
  */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,8 +27,12 @@
 #include "crypto/sr-address.h"
 #include "crypto/sr-u256.h"
 #include "market/sr-catalog.h"
+#include "market/sr-content-keys.h"
+#include "market/sr-key-exchange.h"
+#include "market/sr-publisher.h"
 #include "market/sr-purchase.h"
 #include "store/sr-store.h"
+#include "torrent/sr-torrent-session.h"
 
 #include "sr-cli-market.h"
 
@@ -296,7 +304,8 @@ typedef struct {
   SrSigner *signer;
   const char *address;
   const Network *net;
-  SrCatalogTitle *title;
+  SrCatalogTitle *title;      /* NULL when publishing */
+  const char *publish_title;
   const guint8 *registry;
   gboolean yes;
 } BuyContext;
@@ -393,20 +402,27 @@ prepared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   call->to_registry = to_text != NULL && sr_address_parse (to_text, to_address, NULL) &&
                       memcmp (to_address, ctx->registry, SR_ADDRESS_LEN) == 0;
   fee = fee_text (summary);
-  price = sr_catalog_title_dup_price_text (ctx->title);
   to = to_text != NULL ? g_strdup (to_text) : g_strdup ("?");
-  if (call->to_registry)
-    fprintf (stderr, _("Buy a view of “%s” for %s SEED:\n"), sr_catalog_title_get_title (ctx->title), price);
+  if (ctx->title == NULL)
+    fprintf (stderr, _("Publish “%s” on the registry:\n"), ctx->publish_title);
   else
-    fprintf (stderr, _("First allow the registry to take %s SEED from this account:\n"), price);
+    {
+      price = sr_catalog_title_dup_price_text (ctx->title);
+      if (call->to_registry)
+        fprintf (stderr, _("Buy a view of “%s” for %s SEED:\n"), sr_catalog_title_get_title (ctx->title), price);
+      else
+        fprintf (stderr, _("First allow the registry to take %s SEED from this account:\n"), price);
+    }
   fprintf (stderr, "  %-10s %s\n", _("To:"), to);
   fprintf (stderr, "  %-10s %s\n", _("From:"), ctx->address);
   fprintf (stderr, "  %-10s %s (%" G_GUINT64_FORMAT ")\n", _("Network:"),
            chain_id == ctx->net->chain_id ? ctx->net->name : _("Unknown network"), chain_id);
   fprintf (stderr, "  %-10s %s ETH\n", _("Max fee:"), fee);
-  if (!ctx->yes && !confirm (call->to_registry ? _("Buy? [y/N]") : _("Approve? [y/N]")))
+  if (!ctx->yes && !confirm (ctx->title == NULL ? _("Sign? [y/N]")
+                             : call->to_registry ? _("Buy? [y/N]") : _("Approve? [y/N]")))
     {
-      g_task_return_new_error (call->task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Not bought: you declined"));
+      g_task_return_new_error (call->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               ctx->title == NULL ? _("Not published: you declined") : _("Not bought: you declined"));
       sign_call_free (call);
       return;
     }
@@ -528,6 +544,39 @@ read_password (const Options  *o,
   return g_strdup (line);
 }
 
+/* The wallet agent, and the account it signs for (--account or the first). */
+static SrSigner *
+spawn_for_account (const Options  *o,
+                   char          **address,
+                   guint8          from[SR_ADDRESS_LEN],
+                   GError        **error)
+{
+  g_autoptr(SrSigner) signer = sr_signer_spawn (NULL, error);
+
+  if (signer == NULL)
+    return NULL;
+  *address = resolve_account (signer, o, error);
+  if (*address == NULL || !sr_address_parse (*address, from, error))
+    return NULL;
+  return g_steal_pointer (&signer);
+}
+
+/* The password first: a wrong one must stop everything before any fee is spent. */
+static gboolean
+unlock_account (SrSigner       *signer,
+                const Options  *o,
+                const char     *address,
+                GError        **error)
+{
+  g_autofree char *password = read_password (o, error);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (password == NULL)
+    return FALSE;
+  sr_signer_unlock_async (signer, address, password, UNLOCK_IDLE_S, NULL, store_result, &result);
+  return sr_signer_unlock_finish (signer, wait_for (&result), error);
+}
+
 static int
 cmd_buy (const Options *o,
          const Network *net,
@@ -539,8 +588,8 @@ cmd_buy (const Options *o,
   g_autoptr(SrCatalog) catalog = NULL;
   g_autoptr(SrStore) store = NULL;
   g_autoptr(SrTxManager) manager = NULL;
-  g_autoptr(GAsyncResult) r_unlock = NULL, r_buy = NULL;
-  g_autofree char *address = NULL, *password = NULL, *price = NULL, *share = NULL, *registry_text = NULL;
+  g_autoptr(GAsyncResult) r_buy = NULL;
+  g_autofree char *address = NULL, *price = NULL, *share = NULL, *registry_text = NULL;
   g_autofree char *view_id = NULL;
   guint8 from[SR_ADDRESS_LEN], token[SR_ADDRESS_LEN], id[SR_U256_LEN];
   guint64 chain_id = 0;
@@ -559,11 +608,8 @@ cmd_buy (const Options *o,
                    _("This network has no SEED token address: start the devnet (tools/devnet) or pass --token ADDRESS"));
       return 1;
     }
-  signer = sr_signer_spawn (NULL, error);
+  signer = spawn_for_account (o, &address, from, error);
   if (signer == NULL)
-    return 1;
-  address = resolve_account (signer, o, error);
-  if (address == NULL || !sr_address_parse (address, from, error))
     return 1;
   catalog = open_catalog (net, rpc, from, &chain_id, &store, error);
   if (catalog == NULL)
@@ -596,12 +642,7 @@ cmd_buy (const Options *o,
   fprintf (stderr, "  %-14s %s (%" G_GUINT64_FORMAT ")\n", _("Network:"),
            chain_id == net->chain_id ? net->name : _("Unknown network"), chain_id);
 
-  /* The password first: a wrong one must stop everything before any fee is spent. */
-  password = read_password (o, error);
-  if (password == NULL)
-    return 1;
-  sr_signer_unlock_async (signer, address, password, UNLOCK_IDLE_S, NULL, store_result, &r_unlock);
-  if (!sr_signer_unlock_finish (signer, wait_for (&r_unlock), error))
+  if (!unlock_account (signer, o, address, error))
     return 1;
 
   ctx.signer = signer;
@@ -621,6 +662,314 @@ cmd_buy (const Options *o,
   sr_catalog_note_purchase (catalog, sr_catalog_title_get_content_id (title), view_id);
   fprintf (stderr, _("Bought: view %s of “%s”.\n"), view_id, sr_catalog_title_get_title (title));
   printf ("%s\n", view_id);
+  return 0;
+}
+
+/* ---- publish ---------------------------------------------------------- */
+
+typedef struct {
+  char *title;
+  char *description;
+  char *price;
+  double share_percent;
+  char *output;
+  char *listen;
+  char **peers;
+  gboolean no_seed;
+} PublishOptions;
+
+static void
+publish_options_clear (PublishOptions *p)
+{
+  g_free (p->title);
+  g_free (p->description);
+  g_free (p->price);
+  g_free (p->output);
+  g_free (p->listen);
+  g_strfreev (p->peers);
+}
+
+/* "12.5" SEED → base units (18 decimals). */
+static gboolean
+parse_price (const char  *text,
+             guint8       price[SR_U256_LEN],
+             GError     **error)
+{
+  g_autoptr(GString) digits = g_string_new (NULL);
+  const char *p = text;
+  int decimals = -1;
+
+  for (; *p != '\0'; p++)
+    {
+      if (*p == '.' && decimals < 0)
+        decimals = 0;
+      else if (g_ascii_isdigit (*p) && decimals < 18)
+        {
+          g_string_append_c (digits, *p);
+          if (decimals >= 0)
+            decimals++;
+        }
+      else
+        break;
+    }
+  if (*p != '\0' || digits->len == 0 || digits->len > 60)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a price (a number of SEED such as 2.5, at most 18 decimals)"), text);
+      return FALSE;
+    }
+  for (int i = decimals < 0 ? 0 : decimals; i < 18; i++)
+    g_string_append_c (digits, '0');
+  return sr_u256_parse (digits->str, price, error);
+}
+
+static char *
+info_title (const char *folder)
+{
+  g_autofree char *path = g_build_filename (folder, "info.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_file (parser, path, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root), "title", NULL));
+}
+
+typedef struct {
+  SrTorrent *torrent;
+  char **peers;
+} Dialer;
+
+/* Peers named on the command line are dialled until they hold the title
+ * too: a viewer adds the torrent only after it has bought its view. */
+static gboolean
+dial_peers (gpointer user_data)
+{
+  Dialer *d = user_data;
+
+  for (guint i = 0; d->peers != NULL && d->peers[i] != NULL; i++)
+    sr_torrent_connect_peer (d->torrent, d->peers[i], NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+quit_loop (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_key_served (SrKeyExchange *exchange,
+               const char    *address,
+               const char    *view_id,
+               gpointer       user_data)
+{
+  fprintf (stderr, _("Sent the key to %s (view %s).\n"), address, view_id);
+}
+
+/* The creator keeps its own key, sealed to its own public key. */
+static void
+keep_key (SrSigner                 *signer,
+          SrStore                  *store,
+          const Network            *net,
+          const char               *address,
+          const SrKeyExchangeTitle *title,
+          GBytes                   *key)
+{
+  g_autoptr(GAsyncResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) public_key = NULL;
+  g_autoptr(SrStoreContentKey) row = NULL;
+
+  sr_content_keys_owner_public_key_async (signer, address, title, NULL, store_result, &r);
+  public_key = sr_content_keys_owner_public_key_finish (wait_for (&r), &error);
+  if (public_key != NULL)
+    row = sr_content_keys_seal_for_owner (title->infohash, address, g_bytes_get_data (public_key, NULL), key, &error);
+  if (row == NULL || !sr_store_put_content_key (store, net->name, row, &error))
+    fprintf (stderr, _("Warning: the title’s key was not saved in the library: %s\n"), error->message);
+}
+
+static int
+cmd_publish (const Options        *o,
+             const PublishOptions *p,
+             const Network        *net,
+             const char           *folder,
+             GError              **error)
+{
+  g_autoptr(SrSigner) signer = NULL;
+  g_autoptr(SrRpcClient) rpc = sr_rpc_client_new (net->rpc_url);
+  g_autoptr(SrStore) store = NULL;
+  g_autoptr(SrTxManager) manager = NULL;
+  g_autoptr(SrPublication) pub = NULL;
+  g_autoptr(SrTorrentSession) session = NULL;
+  g_autoptr(SrRegistry) registry = NULL;
+  g_autoptr(SrKeyExchange) exchange = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GAsyncResult) r_chain = NULL, r_prepare = NULL, r_publish = NULL, r_shutdown = NULL;
+  g_autofree char *address = NULL, *title = NULL, *output = NULL, *save_path = NULL;
+  g_autofree char *price_text = NULL, *share = NULL, *size = NULL, *store_path = NULL, *store_dir = NULL;
+  g_autofree char *content_id_text = NULL, *outgoing = NULL, *price_dec = NULL;
+  guint8 from[SR_ADDRESS_LEN], registry_address[SR_ADDRESS_LEN], price[SR_U256_LEN], content_id[SR_U256_LEN];
+  guint64 chain_id = 0;
+  guint16 share_bps;
+  SrTorrentSessionOptions so;
+  SrTorrentAddOptions ao = { 0 };
+  SrTorrent *torrent;
+  BuyContext ctx = { 0 };
+  Dialer dialer = { 0 };
+  guint dial_id = 0, int_id, term_id;
+
+  if (!parse_price (p->price != NULL ? p->price : "0", price, error))
+    return 2;
+  if (p->share_percent < 0 || p->share_percent > 100)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The seeder share is a percentage from 0 to 100"));
+      return 2;
+    }
+  share_bps = (guint16) (p->share_percent * 100 + 0.5);
+  title = p->title != NULL ? g_strdup (p->title) : info_title (folder);
+  if (title == NULL || title[0] == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” has no info.json with a title: give one with --title"), folder);
+      return 2;
+    }
+  if (net->registry == NULL || !sr_address_parse (net->registry, registry_address, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("This network has no registry address: start the devnet (tools/devnet) or pass --registry ADDRESS"));
+      return 1;
+    }
+  signer = spawn_for_account (o, &address, from, error);
+  if (signer == NULL)
+    return 1;
+  sr_rpc_client_get_chain_id_async (rpc, NULL, store_result, &r_chain);
+  if (!sr_rpc_client_get_chain_id_finish (rpc, wait_for (&r_chain), &chain_id, error))
+    return 1;
+
+  /* Encrypting and hashing come first: the summary states the size. */
+  output = p->output != NULL ? g_strdup (p->output)
+                             : g_build_filename (g_get_user_data_dir (), "seedreel", "published", NULL);
+  fprintf (stderr, _("Preparing “%s”…\n"), title);
+  sr_publisher_prepare_async (folder, output, title, p->description, !sr_u256_is_zero (price), NULL,
+                              store_result, &r_prepare);
+  pub = sr_publisher_prepare_finish (wait_for (&r_prepare), error);
+  if (pub == NULL)
+    return 1;
+
+  price_dec = sr_u256_to_decimal (price);
+  price_text = sr_catalog_format_units (price_dec, 18);
+  share = share_text (share_bps);
+  size = g_format_size (pub->content_size);
+  fprintf (stderr, "%s\n", _("About to publish:"));
+  fprintf (stderr, "  %-14s %s\n", _("Title:"), title);
+  fprintf (stderr, "  %-14s %s (%s)\n", _("Content:"), pub->folder, size);
+  fprintf (stderr, "  %-14s %s\n", _("Encrypted:"), pub->key != NULL ? _("yes, a paid title") : _("no, a free title"));
+  fprintf (stderr, "  %-14s %s SEED\n", _("Price:"), price_text);
+  fprintf (stderr, "  %-14s %s\n", _("Seeder share:"), share);
+  fprintf (stderr, "  %-14s %s\n", _("Registry:"), net->registry);
+  fprintf (stderr, "  %-14s %s (%" G_GUINT64_FORMAT ")\n", _("Network:"),
+           chain_id == net->chain_id ? net->name : _("Unknown network"), chain_id);
+  if (!o->yes && !confirm (_("Publish? [y/N]")))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Not published: you declined"));
+      return 1;
+    }
+
+  if (!unlock_account (signer, o, address, error))
+    return 1;
+
+  /* Seeding starts before the title is on chain: its first viewer may be quick. */
+  if (p->listen != NULL && g_str_has_prefix (p->listen, "127."))
+    {
+      sr_torrent_session_options_init_loopback (&so);
+      outgoing = g_strndup (p->listen, strcspn (p->listen, ":"));
+      so.outgoing_interfaces = outgoing;
+    }
+  else
+    {
+      memset (&so, 0, sizeof so);
+      so.enable_dht = so.enable_lsd = so.enable_upnp = so.enable_natpmp = so.enable_utp = TRUE;
+    }
+  so.listen_interfaces = p->listen;
+  session = sr_torrent_session_new (&so, error);
+  if (session == NULL)
+    return 1;
+  save_path = g_path_get_dirname (pub->folder);
+  ao.torrent = pub->torrent;
+  ao.save_path = save_path;
+  ao.flags = SR_TORRENT_ADD_SEED_MODE;
+  torrent = sr_torrent_session_add (session, &ao, error);
+  if (torrent == NULL)
+    return 1;
+
+  store_path = sr_store_default_path ();
+  store_dir = g_path_get_dirname (store_path);
+  g_mkdir_with_parents (store_dir, 0700);
+  store = sr_store_open (store_path, error);
+  if (store == NULL)
+    return 1;
+  ctx.signer = signer;
+  ctx.address = address;
+  ctx.net = net;
+  ctx.publish_title = title;
+  ctx.registry = registry_address;
+  ctx.yes = o->yes;
+  manager = sr_tx_manager_new (rpc, store, chain_id, from, sign_with_signer, &ctx, NULL);
+  sr_tx_manager_set_poll_interval (manager, 200);
+  sr_publisher_publish_async (manager, rpc, registry_address, pub, price, share_bps, NULL, store_result, &r_publish);
+  if (!sr_publisher_publish_finish (wait_for (&r_publish), content_id, error))
+    return 1;
+  content_id_text = sr_u256_to_decimal (content_id);
+
+  registry = sr_registry_new (rpc, registry_address);
+  if (pub->key != NULL)
+    {
+      SrKeyExchangeTitle t = { 0 };
+
+      t.chain_id = chain_id;
+      memcpy (t.registry, registry_address, SR_ADDRESS_LEN);
+      memcpy (t.content_id, content_id, SR_U256_LEN);
+      memcpy (t.infohash, pub->infohash, sizeof t.infohash);
+      memcpy (t.payout, from, SR_ADDRESS_LEN);
+      exchange = sr_key_exchange_new (torrent, registry, &t);
+      sr_key_exchange_set_content_key (exchange, pub->key);
+      g_signal_connect (exchange, "key-served", G_CALLBACK (on_key_served), NULL);
+      keep_key (signer, store, net, address, &t, pub->key);
+    }
+  fprintf (stderr, _("Published “%s” as title %s.\n"), title, content_id_text);
+  printf ("%s\n", content_id_text);
+  fflush (stdout);
+
+  if (!p->no_seed)
+    {
+      loop = g_main_loop_new (NULL, FALSE);
+      while (sr_torrent_session_get_listen_port (session) == 0)
+        g_main_context_iteration (NULL, TRUE);
+      fprintf (stderr, "listen-port: %u\n", sr_torrent_session_get_listen_port (session));
+      fprintf (stderr, "%s\n", _("Seeding; press Ctrl+C to stop."));
+      dialer.torrent = torrent;
+      dialer.peers = p->peers;
+      if (p->peers != NULL)
+        {
+          dial_peers (&dialer);
+          dial_id = g_timeout_add_seconds (2, dial_peers, &dialer);
+        }
+      int_id = g_unix_signal_add (SIGINT, quit_loop, loop);
+      term_id = g_unix_signal_add (SIGTERM, quit_loop, loop);
+      g_main_loop_run (loop);
+      g_source_remove (int_id);
+      g_source_remove (term_id);
+      g_clear_handle_id (&dial_id, g_source_remove);
+    }
+  g_clear_object (&exchange);
+  sr_torrent_session_shutdown_async (session, NULL, store_result, &r_shutdown);
+  sr_torrent_session_shutdown_finish (session, wait_for (&r_shutdown), NULL);
   return 0;
 }
 
@@ -687,4 +1036,59 @@ int
 sr_cli_buy_main (int argc, char **argv)
 {
   return run ("buy", argc, argv);
+}
+
+int
+sr_cli_publish_main (int argc, char **argv)
+{
+  Options o = { 0 };
+  PublishOptions p = { 0 };
+  Network net = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  int status = 2;
+  GOptionEntry entries[] = {
+    { "title", 0, 0, G_OPTION_ARG_STRING, &p.title, N_("The title (default: the one in info.json)"), N_("TEXT") },
+    { "description", 0, 0, G_OPTION_ARG_STRING, &p.description, N_("The description (default: the one in info.json)"), N_("TEXT") },
+    { "price", 0, 0, G_OPTION_ARG_STRING, &p.price, N_("The price of one view in SEED; above 0 the renditions are encrypted (default: 0, a free title)"), N_("SEED") },
+    { "seeder-share", 0, 0, G_OPTION_ARG_DOUBLE, &p.share_percent, N_("The percentage of each view’s price that goes to the peers who seeded it (default: 10)"), N_("PERCENT") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &p.output, N_("Where the torrent’s folder is written (default: ~/.local/share/seedreel/published)"), N_("DIR") },
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &p.listen, N_("Seed on ADDRESS:PORT (port 0 picks a free one); loopback turns off DHT, LSD, UPnP, NAT-PMP and uTP"), N_("ADDRESS:PORT") },
+    { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &p.peers, N_("Also connect to this peer, again until it holds the title (repeatable)"), N_("ADDRESS:PORT") },
+    { "no-seed", 0, 0, G_OPTION_ARG_NONE, &p.no_seed, N_("Exit once the title is published instead of seeding it"), NULL },
+    { "rpc-url", 0, 0, G_OPTION_ARG_STRING, &o.rpc_url, N_("The Ethereum JSON-RPC endpoint (default: the network profile)"), N_("URL") },
+    { "registry", 0, 0, G_OPTION_ARG_STRING, &o.registry, N_("The SeedreelRegistry contract (default: the network profile)"), N_("ADDRESS") },
+    { "account", 'a', 0, G_OPTION_ARG_STRING, &o.account, N_("The creator’s account (default: the first)"), N_("ADDRESS") },
+    { "password-file", 'p', 0, G_OPTION_ARG_FILENAME, &o.password_file, N_("Read the password from FILE instead of the terminal"), N_("FILE") },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &o.yes, N_("Do not ask for confirmation"), NULL },
+    { NULL }
+  };
+
+  p.share_percent = 10;
+  context = g_option_context_new ("FOLDER");
+  g_option_context_set_summary (context, _("Publish a folder of ready-made renditions (*.mp4), poster.jpg and info.json: "
+                                           "encrypt it if it is paid, make its torrent, seed it and record it on chain"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    fprintf (stderr, "%s\n", error->message);
+  else if (argc != 2)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+      fprintf (stderr, "%s", help);
+    }
+  else
+    {
+      network_load (&net, &o);
+      status = cmd_publish (&o, &p, &net, argv[1], &error);
+      if (error != NULL)
+        {
+          fprintf (stderr, _("Error: %s\n"), error->message);
+          if (status == 0)
+            status = 1;
+        }
+      network_clear (&net);
+    }
+  publish_options_clear (&p);
+  options_clear (&o);
+  return status;
 }

@@ -1,5 +1,6 @@
-/* sr-cli-market.h: `seedreel-cli catalog` and `seedreel-cli buy`. */
+/* sr-cli-market.h: `seedreel-cli catalog`, `buy` and `publish`. */
 #pragma once
 
 int sr_cli_catalog_main (int argc, char **argv);
 int sr_cli_buy_main     (int argc, char **argv);
+int sr_cli_publish_main (int argc, char **argv);

@@ -1,4 +1,4 @@
-/* test-cli-market.c: `seedreel-cli catalog` and `seedreel-cli buy` as a
+/* test-cli-market.c: `seedreel-cli catalog`, `buy` and `publish` as a
  * user drives them: the real CLI spawning the real seedreel-signer, against
  * a private anvil with the real contracts. */
 #include <unistd.h>
@@ -58,6 +58,20 @@ cli (const char  *input,
   return g_subprocess_get_exit_status (proc);
 }
 
+/* Each test has its own home: a library database of one anvil must not
+ * meet another's chain. */
+static void
+use_home (const char *name)
+{
+  const char *kinds[] = { "XDG_DATA_HOME", "data", "XDG_CONFIG_HOME", "config", "XDG_CACHE_HOME", "cache" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i += 2)
+    {
+      g_autofree char *dir = g_build_filename (t.dir, name, kinds[i + 1], NULL);
+      g_setenv (kinds[i], dir, TRUE);
+    }
+}
+
 static char *
 creator_balance (void)
 {
@@ -83,6 +97,7 @@ test_catalog_and_buy (void)
   JsonObject *first;
   g_auto(GStrv) lines = NULL, fields = NULL;
 
+  use_home ("buy");
   if (!market_test_chain_up (&t.chain))
     return;
   t.registry = sr_address_to_checksum (t.chain.registry);
@@ -183,6 +198,136 @@ test_catalog_and_buy (void)
   market_test_chain_down (&t.chain);
 }
 
+static char *
+make_source (const char *name,
+             const char *title,
+             GBytes    **rendition)
+{
+  g_autofree char *info = g_strdup_printf ("{\"title\": \"%s\", \"description\": \"Lights on the water.\", "
+                                           "\"duration\": 12.5, \"renditions\": [\"720p\"]}", title);
+  char *dir = g_build_filename (t.dir, name, NULL);
+  g_autofree char *info_path = g_build_filename (dir, "info.json", NULL);
+  g_autofree char *poster_path = g_build_filename (dir, "poster.jpg", NULL);
+  g_autofree char *mp4_path = g_build_filename (dir, "720p.mp4", NULL);
+  guint8 *bytes = g_malloc (300 * 1024);
+
+  for (gsize i = 0; i < 300 * 1024; i++)
+    bytes[i] = (guint8) g_random_int ();
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (info_path, info, -1, NULL));
+  g_assert_true (g_file_set_contents (poster_path, "\xff\xd8\xff\xe0 not much of a poster", -1, NULL));
+  g_assert_true (g_file_set_contents (mp4_path, (const char *) bytes, 300 * 1024, NULL));
+  *rendition = g_bytes_new_take (bytes, 300 * 1024);
+  return dir;
+}
+
+static GBytes *
+published_file (const char *output,
+                const char *folder,
+                const char *file)
+{
+  g_autofree char *path = g_build_filename (output, folder, file, NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return g_bytes_new_take (g_steal_pointer (&contents), len);
+}
+
+static JsonArray *
+catalog_json (JsonParser *parser)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (cli (NULL, &json, NULL, "catalog", "--json", "--rpc-url", sr_anvil_get_rpc_url (t.chain.anvil),
+                        "--registry", t.registry, NULL), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  return json_node_get_array (json_parser_get_root (parser));
+}
+
+static void
+test_publish (void)
+{
+  g_autofree char *key_file = NULL, *out = NULL, *err = NULL, *paid_dir = NULL, *free_dir = NULL;
+  g_autofree char *output = NULL, *id = NULL, *free_id = NULL;
+  g_autoptr(GBytes) paid_plain = NULL, free_plain = NULL, paid_out = NULL, free_out = NULL, info_out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser2 = json_parser_new ();
+  JsonArray *titles;
+  JsonObject *title;
+
+  use_home ("publish");
+  if (!market_test_chain_up (&t.chain))
+    return;
+  g_free (t.registry);
+  t.registry = sr_address_to_checksum (t.chain.registry);
+
+  /* The creator's wallet: anvil's account 0. */
+  key_file = g_build_filename (t.dir, "creator.key", NULL);
+  g_assert_true (g_file_set_contents (key_file, SR_ANVIL_ACCOUNT0_PRIVATE_KEY "\n", -1, NULL));
+  g_assert_cmpint (cli (NULL, &out, NULL, "wallet", "import", "--private-key-file", key_file,
+                        "--password-file", t.password_file, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, SR_ANVIL_ACCOUNT0_ADDRESS);
+  g_clear_pointer (&out, g_free);
+
+  paid_dir = make_source ("paid-source", "Harbour Lights", &paid_plain);
+  free_dir = make_source ("free-source", "Open Sea", &free_plain);
+  output = g_build_filename (t.dir, "published", NULL);
+
+  /* Declining at the summary publishes nothing and spends nothing. */
+  g_assert_cmpint (cli ("n\n", &out, &err, "publish", paid_dir, "--price", "2.5", "--seeder-share", "15",
+                        "--output", output, "--no-seed", "--rpc-url", sr_anvil_get_rpc_url (t.chain.anvil),
+                        "--registry", t.registry, "--password-file", t.password_file, NULL), ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "Harbour Lights"));
+  g_assert_nonnull (strstr (err, "2.5 SEED"));
+  g_assert_nonnull (strstr (err, "15 %"));
+  g_assert_nonnull (strstr (err, "paid title"));
+  g_assert_nonnull (strstr (err, "31337"));
+  g_assert_nonnull (strstr (err, "declined"));
+  g_assert_cmpuint (json_array_get_length (catalog_json (parser)), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Paid: published with its price and share, renditions encrypted,
+   * poster and info.json as they were. */
+  g_assert_cmpint (cli (NULL, &id, &err, "publish", paid_dir, "--price", "2.5", "--seeder-share", "15",
+                        "--output", output, "--no-seed", "--yes", "--rpc-url", sr_anvil_get_rpc_url (t.chain.anvil),
+                        "--registry", t.registry, "--password-file", t.password_file, NULL), ==, 0);
+  g_assert_cmpstr (id, ==, "1");
+  g_clear_pointer (&err, g_free);
+  titles = catalog_json (parser);
+  g_assert_cmpuint (json_array_get_length (titles), ==, 1);
+  title = json_array_get_object_element (titles, 0);
+  g_assert_cmpstr (json_object_get_string_member (title, "id"), ==, "1");
+  g_assert_cmpstr (json_object_get_string_member (title, "title"), ==, "Harbour Lights");
+  g_assert_cmpstr (json_object_get_string_member (title, "description"), ==, "Lights on the water.");
+  g_assert_cmpstr (json_object_get_string_member (title, "price"), ==, "2.5");
+  g_assert_cmpint (json_object_get_int_member (title, "seeder_share_bps"), ==, 1500);
+  g_assert_cmpstr (json_object_get_string_member (title, "creator"), ==, SR_ANVIL_ACCOUNT0_ADDRESS);
+  g_assert_cmpint (json_object_get_int_member (title, "content_size"), >, 300 * 1024);
+  paid_out = published_file (output, "harbour-lights", "720p.mp4");
+  g_assert_cmpuint (g_bytes_get_size (paid_out), ==, g_bytes_get_size (paid_plain));
+  g_assert_false (g_bytes_equal (paid_out, paid_plain));
+  info_out = published_file (output, "harbour-lights", "info.json");
+  g_assert_nonnull (strstr (g_bytes_get_data (info_out, NULL), "Lights on the water."));
+
+  /* Free: the renditions as they are. */
+  g_assert_cmpint (cli (NULL, &free_id, &err, "publish", free_dir, "--output", output, "--no-seed", "--yes",
+                        "--rpc-url", sr_anvil_get_rpc_url (t.chain.anvil), "--registry", t.registry,
+                        "--password-file", t.password_file, NULL), ==, 0);
+  g_assert_cmpstr (free_id, ==, "2");
+  g_assert_nonnull (strstr (err, "free title"));
+  free_out = published_file (output, "open-sea", "720p.mp4");
+  g_assert_true (g_bytes_equal (free_out, free_plain));
+  titles = catalog_json (parser2);
+  g_assert_cmpuint (json_array_get_length (titles), ==, 2);
+
+  market_test_chain_down (&t.chain);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -193,21 +338,13 @@ main (int argc, char **argv)
 
   t.dir = g_dir_make_tmp ("seedreel-cli-market-XXXXXX", &error);
   g_assert_no_error (error);
-  {
-    g_autofree char *data = g_build_filename (t.dir, "data", NULL);
-    g_autofree char *config = g_build_filename (t.dir, "config", NULL);
-    g_autofree char *cache = g_build_filename (t.dir, "cache", NULL);
-
-    g_setenv ("XDG_DATA_HOME", data, TRUE);
-    g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-    g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  }
   g_setenv ("SEEDREEL_SIGNER", SIGNER_PATH, TRUE);
   g_setenv ("SEEDREEL_SIGNER_TEST_KDF", "1", TRUE);
   t.password_file = g_build_filename (t.dir, "password", NULL);
   g_assert_true (g_file_set_contents (t.password_file, "correct horse battery staple\n", -1, NULL));
 
   g_test_add_func ("/market/cli/catalog-and-buy", test_catalog_and_buy);
+  g_test_add_func ("/market/cli/publish", test_publish);
   status = g_test_run ();
 
   {
