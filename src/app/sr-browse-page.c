@@ -372,6 +372,9 @@ sr_browse_page_dispose (GObject *object)
   drop_catalog (self);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->application);
+  /* The template's stack is the bin's own child: let the bin drop it first,
+   * or the bin later unparents a widget the template already freed. */
+  adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), SR_TYPE_BROWSE_PAGE);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
