@@ -604,6 +604,9 @@ sr_create_page_dispose (GObject *object)
   SrCreatePage *self = SR_CREATE_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  /* The template's stack is the bin's own child: let the bin drop it first,
+   * or the bin later unparents a widget the template already freed. */
+  adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), SR_TYPE_CREATE_PAGE);
   g_clear_object (&self->settings);
   g_clear_object (&self->workers);
