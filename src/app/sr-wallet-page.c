@@ -17,6 +17,7 @@
 
 #include "sr-application.h"
 #include "sr-qr-code.h"
+#include "sr-rewards-section.h"
 #include "sr-wallet-create-dialog.h"
 #include "sr-wallet-import-dialog.h"
 #include "sr-wallet-page.h"
@@ -52,6 +53,7 @@ struct _SrWalletPage
   GtkListBox     *history_list;
   GtkWidget      *history_empty;
   GtkButton      *export_button;
+  SrRewardsSection *rewards_section;
 
   /* Owned References */
   SrApplication  *application;
@@ -598,6 +600,7 @@ accounts_cb (GObject      *source,
   self->address = g_strdup (((SrSignerAccount *) accounts->pdata[0])->address);
   adw_action_row_set_subtitle (self->address_row, self->address);
   update_qr (self);
+  sr_rewards_section_set_account (self->rewards_section, self->application, self->address);
   show_state (self, "account");
   stop_polling (self);
   start_polling (self);
@@ -1014,7 +1017,9 @@ sr_wallet_page_class_init (SrWalletPageClass *klass)
   widget_class->map = sr_wallet_page_map;
   widget_class->unmap = sr_wallet_page_unmap;
 
+  g_type_ensure (SR_TYPE_REWARDS_SECTION);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/sr-wallet-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SrWalletPage, rewards_section);
   gtk_widget_class_bind_template_child (widget_class, SrWalletPage, empty_box);
   gtk_widget_class_bind_template_child (widget_class, SrWalletPage, error_box);
   gtk_widget_class_bind_template_child (widget_class, SrWalletPage, account_box);
