@@ -466,8 +466,31 @@ receipts_refreshed_cb (GObject      *source,
   load_history (self);
 }
 
+static void
+reconciled_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SrWalletPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint rebroadcast = 0;
+
+  if (!sr_tx_manager_reconcile_finish (SR_TX_MANAGER (source), result, &rebroadcast, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Tried again on the next block. */
+      g_object_set_data (source, "sr-wallet-reconciled", NULL);
+      g_warning ("Cannot settle the sends recorded before: %s", error->message);
+    }
+  load_history (self);
+}
+
 /* Asks the node for the receipts of unfinished sends, then shows the
- * history. */
+ * history. The first time for an account and chain it reconciles instead:
+ * a send recorded but never broadcast (the app was killed in between) goes
+ * out now, with the same signed bytes, so it lands exactly once and its
+ * nonce does not block later sends. */
 static void
 refresh_history (SrWalletPage *self)
 {
@@ -479,6 +502,12 @@ refresh_history (SrWalletPage *self)
   if (manager == NULL)
     {
       load_history (self);
+      return;
+    }
+  if (g_object_get_data (G_OBJECT (manager), "sr-wallet-reconciled") == NULL)
+    {
+      g_object_set_data (G_OBJECT (manager), "sr-wallet-reconciled", GINT_TO_POINTER (TRUE));
+      sr_tx_manager_reconcile_async (manager, self->cancellable, reconciled_cb, self);
       return;
     }
   sr_tx_manager_refresh_async (manager, self->cancellable, receipts_refreshed_cb, self);

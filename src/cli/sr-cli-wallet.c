@@ -623,7 +623,8 @@ cmd_send (SrSigner *signer, const Options *o, const Network *net,
   g_autoptr(SrToken) token = NULL;
   g_autoptr(SrStore) store = NULL;
   g_autoptr(SrTxManager) manager = NULL;
-  g_autoptr(GAsyncResult) r_unlock = NULL, r_chain = NULL, r_send = NULL, r_wait = NULL;
+  g_autoptr(GAsyncResult) r_unlock = NULL, r_chain = NULL, r_reconcile = NULL, r_send = NULL, r_wait = NULL;
+  guint rebroadcast = 0;
   g_autoptr(SrStoreTransaction) sent = NULL, done = NULL;
   g_autoptr(GBytes) data = NULL;
   guint8 from[SR_ADDRESS_LEN], to[SR_ADDRESS_LEN], amount[SR_U256_LEN];
@@ -680,6 +681,16 @@ cmd_send (SrSigner *signer, const Options *o, const Network *net,
   ctx.yes = o->yes;
   manager = sr_tx_manager_new (rpc, store, chain_id, from, sign_with_signer, &ctx, NULL);
   sr_tx_manager_set_poll_interval (manager, 200);
+
+  /* A send an earlier run recorded but never broadcast goes out first: its
+   * nonce is taken, so a new send behind it would wait forever. */
+  sr_tx_manager_reconcile_async (manager, NULL, store_result, &r_reconcile);
+  if (!sr_tx_manager_reconcile_finish (manager, wait_for (&r_reconcile), &rebroadcast, error))
+    return 1;
+  if (rebroadcast > 0)
+    fprintf (stderr, ngettext ("Sent %u transaction recorded by an earlier run that had not reached the network\n",
+                               "Sent %u transactions recorded by an earlier run that had not reached the network\n",
+                               rebroadcast), rebroadcast);
 
   request.has_to = TRUE;
   if (token != NULL)
