@@ -325,6 +325,15 @@ collect_clicked_cb (SrRewardsSection *self)
                           manager, 0, self->cancellable, claimed_cb, g_object_ref (self));
 }
 
+/* Receipts arrive while seeding and claims change the pools: the figures
+ * are read again each time the page comes on screen. */
+static void
+sr_rewards_section_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (sr_rewards_section_parent_class)->map (widget);
+  sr_rewards_section_refresh (SR_REWARDS_SECTION (widget));
+}
+
 static void
 sr_rewards_section_dispose (GObject *object)
 {
@@ -351,6 +360,7 @@ sr_rewards_section_class_init (SrRewardsSectionClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sr_rewards_section_dispose;
+  widget_class->map = sr_rewards_section_map;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/seedreel/Seedreel/sr-rewards-section.ui");
   gtk_widget_class_bind_template_child (widget_class, SrRewardsSection, collect_button);
