@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "crypto/sr-address.h"
 #include "crypto/sr-content-cipher.h"
@@ -97,6 +98,24 @@ duration_text (double seconds)
   return g_strdup_printf ("%u:%02u", (guint) (s / 60), (guint) (s % 60));
 }
 
+/* "1080p.mp4, 720p.mp4" reads as "1080p, 720p". */
+static char *
+qualities_text (const char * const *renditions)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; renditions != NULL && renditions[i] != NULL; i++)
+    {
+      const char *r = renditions[i];
+      gsize len = g_str_has_suffix (r, ".mp4") ? strlen (r) - 4 : strlen (r);
+
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      g_string_append_len (text, r, (gssize) len);
+    }
+  return g_string_free (text, FALSE);
+}
+
 static void
 update (SrTitlePage *self)
 {
@@ -119,7 +138,7 @@ update (SrTitlePage *self)
   adw_action_row_set_subtitle (self->share_row, share);
   duration = duration_text (sr_catalog_title_get_duration (self->title));
   adw_action_row_set_subtitle (self->duration_row, duration);
-  renditions = g_strjoinv (", ", (char **) sr_catalog_title_get_renditions (self->title));
+  renditions = qualities_text (sr_catalog_title_get_renditions (self->title));
   adw_action_row_set_subtitle (self->renditions_row, renditions[0] != '\0' ? renditions : _("Unknown"));
   gtk_button_set_label (self->action_button,
                         sr_catalog_title_get_purchased (self->title) ? _("_Watch") : _("_Buy and Watch"));
@@ -254,6 +273,8 @@ confirm_cb (GVariant   *summary,
                           chain_text,
                           _("Maximum network fee:"), fee);
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
+  /* Named like its heading for window lists and screen readers. */
+  gtk_window_set_title (GTK_WINDOW (dialog), heading);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "sign", _("_Sign"),
@@ -367,6 +388,8 @@ show_buy_dialog (SrTitlePage *self,
                           _("Estimated network fee:"), fee_line,
                           _("Your wallet then shows each transaction before it signs it."));
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
+  /* Named like its heading for window lists and screen readers. */
+  gtk_window_set_title (GTK_WINDOW (dialog), heading);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "buy", _("_Buy"),

@@ -29,6 +29,7 @@ struct _SrCatalogTitle
   char *folded;  /* title and description, case-folded, for search */
   gboolean has_key_check;
   guint8 key_check[16];
+  char btih[41];  /* the hybrid torrent's v1 info-hash, "" when not published */
 };
 
 G_DEFINE_FINAL_TYPE (SrCatalogTitle, sr_catalog_title, G_TYPE_OBJECT)
@@ -184,6 +185,18 @@ parse_metadata (SrCatalogTitle *self)
           memcpy (self->key_check, g_bytes_get_data (check, NULL), sizeof self->key_check);
           self->has_key_check = TRUE;
         }
+    }
+  node = json_object_get_member (object, "btih");
+  if (node != NULL && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *btih = json_node_get_string (node);
+      gboolean hex = strlen (btih) == 40;
+
+      for (int i = 0; hex && i < 40; i++)
+        hex = g_ascii_isxdigit (btih[i]);
+      if (hex)
+        for (int i = 0; i <= 40; i++)
+          self->btih[i] = g_ascii_tolower (btih[i]);
     }
   node = json_object_get_member (object, "poster");
   if (node != NULL && json_node_get_value_type (node) == G_TYPE_STRING)
@@ -388,6 +401,10 @@ sr_catalog_title_dup_magnet (SrCatalogTitle *self)
 
   g_return_val_if_fail (SR_IS_CATALOG_TITLE (self), NULL);
   name = g_uri_escape_string (self->title, NULL, FALSE);
-  /* 0x12 0x20: multihash sha2-256, 32 bytes (BEP 52). */
+  /* 0x12 0x20: multihash sha2-256, 32 bytes (BEP 52). With the v1 hash as
+   * well the torrent is a hybrid from the start, so peers that greet with
+   * either hash are let in. */
+  if (self->btih[0] != '\0')
+    return g_strdup_printf ("magnet:?xt=urn:btih:%s&xt=urn:btmh:1220%s&dn=%s", self->btih, self->row.infohash, name);
   return g_strdup_printf ("magnet:?xt=urn:btmh:1220%s&dn=%s", self->row.infohash, name);
 }

@@ -45,7 +45,8 @@ const char     *sr_catalog_title_get_poster_name  (SrCatalogTitle *self);
  * (a free title). */
 gboolean        sr_catalog_title_get_key_check    (SrCatalogTitle *self,
                                                    guint8          check[16]);
-/* A magnet link for the title's torrent (its v2 info-hash, as published). */
+/* A magnet link for the title's torrent: its v2 info-hash as published, and
+ * its v1 info-hash when the metadata names it ("btih"). */
 char           *sr_catalog_title_dup_magnet       (SrCatalogTitle *self);
 
 /* The current account's view of this title, or NULL when it has none. */

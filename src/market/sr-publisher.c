@@ -229,6 +229,12 @@ prepare (Prepare *p, GCancellable *cancellable, GError **error)
   json_builder_end_array (meta);
   json_builder_set_member_name (meta, "encrypted");
   json_builder_add_boolean_value (meta, p->paid);
+  /* The v1 half of the hybrid: peers that greet with it find the title too. */
+  if (info->info_hash != NULL)
+    {
+      json_builder_set_member_name (meta, "btih");
+      json_builder_add_string_value (meta, info->info_hash);
+    }
   if (p->paid)
     {
       g_autofree char *check = sr_hex_encode_bare (pub->key_check, SR_KEY_CHECK_LEN);
