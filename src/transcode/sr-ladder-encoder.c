@@ -532,6 +532,23 @@ link_or_fail (GError     **error,
   return ok;
 }
 
+/* An allocation query is serialized: a queue holds it until everything
+ * before it has left, while the tee waits for every branch's answer. When
+ * the decoder renegotiates mid-stream (it does for widths such as 854 that
+ * it pads), one branch's encoder waiting for more input then deadlocks the
+ * whole pipeline. Each branch allocates its own buffers instead. */
+static GstPadProbeReturn
+drop_allocation_query (GstPad          *pad,
+                       GstPadProbeInfo *info,
+                       gpointer         user_data)
+{
+  (void) pad;
+  (void) user_data;
+  if (GST_QUERY_TYPE (GST_PAD_PROBE_INFO_QUERY (info)) == GST_QUERY_ALLOCATION)
+    return GST_PAD_PROBE_DROP;
+  return GST_PAD_PROBE_OK;
+}
+
 static GstElement *
 make_queue (GstBin  *bin,
             GError **error)
@@ -539,8 +556,13 @@ make_queue (GstBin  *bin,
   GstElement *queue = add_element (bin, "queue", error);
 
   if (queue != NULL)
-    g_object_set (queue, "max-size-buffers", 0, "max-size-bytes", 0,
-                  "max-size-time", (guint64) QUEUE_TIME, NULL);
+    {
+      g_autoptr(GstPad) sink = gst_element_get_static_pad (queue, "sink");
+
+      g_object_set (queue, "max-size-buffers", 0, "max-size-bytes", 0,
+                    "max-size-time", (guint64) QUEUE_TIME, NULL);
+      gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, drop_allocation_query, NULL, NULL);
+    }
   return queue;
 }
 

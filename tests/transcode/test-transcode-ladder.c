@@ -285,6 +285,43 @@ test_not_video_source (void)
   run_state_clear (&state);
 }
 
+static gboolean
+cancel_now (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* 854×480, a common size whose decoder pads the width and renegotiates
+ * mid-stream: the ladder used to stall for good right after the first
+ * frames. Every rung must be written, well within the ceiling. */
+static void
+test_odd_width_source_finishes (void)
+{
+  g_autoptr(GFile) wide = transcode_test_make_clip (tmp_dir, "wide.mp4", "smpte-moving", 854, 480, 2, TRUE);
+  g_autofree gchar *path = g_build_filename (tmp_dir, "wide-out", NULL);
+  g_autoptr(GFile) dir = g_file_new_for_path (path);
+  g_autoptr(SrLadder) ladder = sr_ladder_for_source (854, 480);
+  g_autoptr(SrLadderEncoder) encoder = NULL;
+  g_autoptr(GCancellable) ceiling = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
+  g_autofree gchar *joined = NULL;
+  RunState state = { 0 };
+  guint timeout_id;
+
+  encoder = sr_ladder_encoder_new (wide, dir, ladder);
+  sr_ladder_encoder_set_speed_preset (encoder, "ultrafast");
+  timeout_id = g_timeout_add_seconds (120, cancel_now, ceiling);
+  g_assert_true (run_encoder (encoder, &state, ceiling, &error));
+  g_assert_no_error (error);
+  g_source_remove (timeout_id);
+  names = list_dir (path);
+  joined = g_strjoinv (" ", names);
+  g_assert_cmpstr (joined, ==, "360p.mp4 480p.mp4 info.json poster.jpg");
+  run_state_clear (&state);
+}
+
 /* A ladder as the worker receives it (JSON, a width left to follow the
  * source), on a source without audio. */
 static void
@@ -512,6 +549,7 @@ main (int argc, char **argv)
   g_test_add_func ("/transcode/encode/cancel", test_cancel_removes_outputs);
   g_test_add_func ("/transcode/encode/not-video", test_not_video_source);
   g_test_add_func ("/transcode/encode/custom-ladder-no-audio", test_custom_ladder_without_audio);
+  g_test_add_func ("/transcode/encode/odd-width-source", test_odd_width_source_finishes);
 
   ret = g_test_run ();
 
