@@ -234,11 +234,7 @@ confirm_cb (GVariant   *summary,
             gpointer    user_data)
 {
   SrRewardsSection *self = user_data;
-  const char *max_fee = NULL;
-  guint64 gas = 0, per_gas = 0;
-  guint8 per_gas_bytes[SR_U256_LEN], total[SR_U256_LEN] = { 0 };
-  unsigned __int128 fee;
-  g_autofree char *fee_decimal = NULL, *fee_units = NULL, *amount = NULL, *body = NULL;
+  g_autofree char *fee_units = NULL, *amount = NULL, *body = NULL;
   GtkWidget *dialog;
 
   finish_pending (self, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Replaced by a newer request")));
@@ -246,16 +242,7 @@ confirm_cb (GVariant   *summary,
   self->pending_tx = g_variant_ref (tx);
   self->pending_token = g_strdup (token);
 
-  g_variant_lookup (summary, "max-fee-per-gas", "&s", &max_fee);
-  g_variant_lookup (summary, "gas", "t", &gas);
-  if (max_fee != NULL && sr_u256_parse (max_fee, per_gas_bytes, NULL) && sr_u256_bit_length (per_gas_bytes) <= 64)
-    for (int i = 24; i < 32; i++)
-      per_gas = (per_gas << 8) | per_gas_bytes[i];
-  fee = (unsigned __int128) per_gas * gas;
-  for (int i = 31; i >= 16; i--, fee >>= 8)
-    total[i] = (guint8) fee;
-  fee_decimal = sr_u256_to_decimal (total);
-  fee_units = sr_catalog_format_units (fee_decimal, 18);
+  fee_units = sr_rewards_dup_max_fee_text (summary);
   amount = seed_text (self->pending);
   /* TRANSLATORS: the first %s is an amount such as "1.5 SEED", the second the fee in ETH */
   body = g_strdup_printf (_("About %s from the receipts you hold. The network fee is at most %s ETH."),

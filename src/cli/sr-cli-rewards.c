@@ -355,29 +355,6 @@ on_signed (GObject *source, GAsyncResult *result, gpointer user_data)
   signing_free (signing);
 }
 
-/* The most the transaction can cost: gas × max fee per gas, in ETH. */
-static char *
-max_fee (GVariant *summary)
-{
-  const char *per_gas_text = NULL;
-  guint64 gas = 0;
-  guint8 per_gas[SR_U256_LEN], total[SR_U256_LEN] = { 0 };
-  unsigned __int128 fee = 0;
-  g_autofree char *decimal = NULL;
-
-  g_variant_lookup (summary, "gas", "t", &gas);
-  if ((g_variant_lookup (summary, "max-fee-per-gas", "&s", &per_gas_text) ||
-       g_variant_lookup (summary, "gas-price", "&s", &per_gas_text)) &&
-      sr_u256_parse (per_gas_text, per_gas, NULL) && sr_u256_bit_length (per_gas) <= 64)
-    for (int i = 24; i < 32; i++)
-      fee = (fee << 8) | per_gas[i];
-  fee *= gas;
-  for (int i = 31; i >= 16; i--, fee >>= 8)
-    total[i] = (guint8) fee;
-  decimal = sr_u256_to_decimal (total);
-  return sr_catalog_format_units (decimal, 18);
-}
-
 static void
 on_prepared (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -395,7 +372,7 @@ on_prepared (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_variant_lookup (summary, "chain-id", "t", &chain_id);
-  fee = max_fee (summary);
+  fee = sr_rewards_dup_max_fee_text (summary);
   fprintf (stderr, "%s\n", _("Collect seeding rewards from the registry:"));
   fprintf (stderr, "  %-12s %s\n", _("Account:"), s->account);
   fprintf (stderr, "  %-12s %" G_GUINT64_FORMAT "\n", _("Chain id:"), chain_id);

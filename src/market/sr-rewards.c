@@ -13,6 +13,7 @@
 #include "crypto/sr-hex.h"
 #include "crypto/sr-keccak.h"
 #include "crypto/sr-u256.h"
+#include "market/sr-catalog-title.h"
 #include "market/sr-rewards.h"
 #include "store/sr-store-receipts.h"
 
@@ -626,4 +627,24 @@ sr_rewards_claim_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+char *
+sr_rewards_dup_max_fee_text (GVariant *summary)
+{
+  const char *per_gas_text = NULL;
+  guint64 gas = 0, per_gas = 0;
+  guint8 per_gas_bytes[SR_U256_LEN], total[SR_U256_LEN];
+  g_autofree char *decimal = NULL;
+
+  g_return_val_if_fail (summary != NULL, NULL);
+
+  g_variant_lookup (summary, "gas", "t", &gas);
+  if ((g_variant_lookup (summary, "max-fee-per-gas", "&s", &per_gas_text) ||
+       g_variant_lookup (summary, "gas-price", "&s", &per_gas_text)) &&
+      sr_u256_parse (per_gas_text, per_gas_bytes, NULL) && sr_u256_bit_length (per_gas_bytes) <= 64)
+    per_gas = u256_load (per_gas_bytes).w[3];
+  u256_store (u256_mul64 ((U256) { { 0, 0, 0, per_gas } }, gas), total);
+  decimal = sr_u256_to_decimal (total);
+  return sr_catalog_format_units (decimal, 18);
 }

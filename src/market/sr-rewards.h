@@ -74,4 +74,8 @@ void                  sr_rewards_claim_async       (SrRegistry           *regist
 SrRewardsClaimResult *sr_rewards_claim_finish      (GAsyncResult         *result,
                                                     GError              **error);
 
+/* What a claim transaction can cost at most (gas × max fee per gas), in
+ * ETH as people read it, from the wallet agent's summary of it. */
+char                 *sr_rewards_dup_max_fee_text  (GVariant             *summary);
+
 G_END_DECLS
