@@ -2,8 +2,8 @@
  * independent implementations run live: raw type-2 transactions
  * byte-identical to `cast mktx` and to ethers' signTransaction for the same
  * varied inputs, EIP-712 signatures identical to ethers' signTypedData, and
- * keystore files written by Seedreel opened by ethers and cast, ethers' by
- * Seedreel. ethers is the pinned npm package, driven by
+ * keystore files written by Seedreel opened by ethers and cast, ethers' and
+ * cast's by Seedreel. ethers is the pinned npm package, driven by
  * ethers-cross-check.mjs. */
 #include "config.h"
 
@@ -292,6 +292,41 @@ test_cross_check (void)
   g_assert_true (sr_keystore_v3_decrypt (theirs_json, -1, PASSWORD, back, &error));
   g_assert_no_error (error);
   g_assert_cmpmem (back, sizeof back, key, sizeof key);
+
+  /* cast's own keystore (`cast wallet new`, no "address" member) opened by
+   * Seedreel to the address cast printed. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("seedreel-cast-XXXXXX", &error);
+    const char *argv[] = { cast_path, "wallet", "new", dir, "--unsafe-password", PASSWORD, NULL };
+    g_autofree char *created = NULL, *name = NULL, *path = NULL, *json = NULL, *address = NULL;
+    g_autoptr(GDir) listing = NULL;
+    GRegex *regex = g_regex_new ("Address:\\s*(0x[0-9a-fA-F]{40})", 0, 0, NULL);
+    GMatchInfo *match = NULL;
+    guint8 cast_key[SR_PRIVATE_KEY_LEN], derived[SR_ADDRESS_LEN];
+
+    g_assert_no_error (error);
+    created = run (argv, NULL);
+    g_assert_true (g_regex_match (regex, created, 0, &match));
+    address = g_match_info_fetch (match, 1);
+    g_match_info_free (match);
+    g_regex_unref (regex);
+    listing = g_dir_open (dir, 0, &error);
+    g_assert_no_error (error);
+    name = g_strdup (g_dir_read_name (listing));
+    g_assert_nonnull (name);
+    path = g_build_filename (dir, name, NULL);
+    g_assert_true (g_file_get_contents (path, &json, NULL, &error));
+    g_assert_true (sr_keystore_v3_decrypt (json, -1, PASSWORD, cast_key, &error));
+    g_assert_no_error (error);
+    g_assert_true (sr_secp256k1_private_key_address (cast_key, derived, &error));
+    {
+      g_autofree char *checksummed = sr_address_to_checksum (derived);
+
+      g_assert_cmpstr (checksummed, ==, address);
+    }
+    g_unlink (path);
+    g_rmdir (dir);
+  }
 
   for (guint i = 0; i < N_TXS; i++)
     tx_case_clear (&cases[i]);
