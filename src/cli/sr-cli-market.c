@@ -743,15 +743,30 @@ typedef struct {
   char **peers;
 } Dialer;
 
+static gboolean
+is_listening (const char *address)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+
+  g_socket_client_set_timeout (client, 1);
+  connection = g_socket_client_connect_to_host (client, address, 0, NULL, NULL);
+  return connection != NULL;
+}
+
 /* Peers named on the command line are dialled until they hold the title
- * too: a viewer adds the torrent only after it has bought its view. */
+ * too: a viewer adds the torrent only after it has bought its view. A peer
+ * is dialled only while something listens at its address: libtorrent stops
+ * retrying an address after a few failed attempts, and a viewer's client
+ * often starts listening just as it adds the title. */
 static gboolean
 dial_peers (gpointer user_data)
 {
   Dialer *d = user_data;
 
   for (guint i = 0; d->peers != NULL && d->peers[i] != NULL; i++)
-    sr_torrent_connect_peer (d->torrent, d->peers[i], NULL);
+    if (is_listening (d->peers[i]))
+      sr_torrent_connect_peer (d->torrent, d->peers[i], NULL);
   return G_SOURCE_CONTINUE;
 }
 
