@@ -19,6 +19,7 @@ struct _SrCreatePage
 
   /* Template Widgets */
   GtkStack           *stack;
+  GtkScrolledWindow  *scroller;
   GtkButton          *change_button;
   AdwActionRow       *file_row;
   AdwActionRow       *duration_row;
@@ -50,6 +51,8 @@ struct _SrCreatePage
   GFile              *output_dir;
   GPtrArray          *rung_rows;       /* AdwExpanderRow per rung */
   GPtrArray          *rung_bars;
+  gboolean            follow_end;      /* keep the progress in view as it grows */
+  gboolean            scrolling;
 };
 
 G_DEFINE_FINAL_TYPE (SrCreatePage, sr_create_page, ADW_TYPE_BIN)
@@ -65,6 +68,36 @@ set_status (SrCreatePage *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+}
+
+/* While a job runs the page grows at its end (rungs, checks, the result);
+ * it follows that end until the user scrolls back up. */
+static void
+scroll_to_end (SrCreatePage *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+  self->scrolling = TRUE;
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  self->scrolling = FALSE;
+}
+
+static void
+on_scroll_changed (GtkAdjustment *adj,
+                   SrCreatePage  *self)
+{
+  (void) adj;
+  if (self->follow_end)
+    scroll_to_end (self);
+}
+
+static void
+on_scroll_value_changed (GtkAdjustment *adj,
+                         SrCreatePage  *self)
+{
+  if (!self->scrolling &&
+      gtk_adjustment_get_value (adj) < gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 1)
+    self->follow_end = FALSE;
 }
 
 static gboolean
@@ -214,6 +247,7 @@ probe_done (GObject      *source,
   gtk_widget_set_visible (GTK_WIDGET (self->progress_group), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->finish_box), FALSE);
   set_status (self, NULL, FALSE);
+  self->follow_end = FALSE;
   gtk_stack_set_visible_child_name (self->stack, "form");
   update_start_button (self);
   g_object_unref (self);
@@ -523,6 +557,8 @@ token_found (GObject      *source,
   gtk_progress_bar_set_fraction (self->upload_bar, 0.0);
   adw_action_row_set_subtitle (self->upload_row, _("Waiting"));
   gtk_widget_set_visible (GTK_WIDGET (self->progress_group), TRUE);
+  self->follow_end = TRUE;
+  scroll_to_end (self);
   update_start_button (self);
   sr_remote_transcode_run_async (self->job, self->cancellable, transcode_done, g_object_ref (self));
 
@@ -631,6 +667,7 @@ sr_create_page_class_init (SrCreatePageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/sr-create-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SrCreatePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, scroller);
   gtk_widget_class_bind_template_child (widget_class, SrCreatePage, change_button);
   gtk_widget_class_bind_template_child (widget_class, SrCreatePage, file_row);
   gtk_widget_class_bind_template_child (widget_class, SrCreatePage, duration_row);
@@ -671,6 +708,10 @@ sr_create_page_init (SrCreatePage *self)
   expr = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
   adw_combo_row_set_expression (self->worker_row, expr);
   adw_combo_row_set_model (self->worker_row, G_LIST_MODEL (self->workers));
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
+                           G_CALLBACK (on_scroll_changed), self, 0);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
+                           G_CALLBACK (on_scroll_value_changed), self, 0);
   g_signal_connect_object (self->settings, "changed::workers", G_CALLBACK (on_workers_changed), self, 0);
   load_workers (self);
   /* The built-in worker runs whenever the user switched it on, from start-up. */
