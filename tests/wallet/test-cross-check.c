@@ -156,7 +156,7 @@ test_cross_check (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *input = NULL, *output = NULL, *ours_json = NULL, *theirs_json = NULL;
   g_autofree char *keys_dir = NULL, *key_file = NULL, *decrypted = NULL;
-  g_autofree char *typed_sigs[G_N_ELEMENTS (typed_docs)] = { NULL };
+  char *typed_sigs[G_N_ELEMENTS (typed_docs)] = { NULL };
   TxCase cases[N_TXS] = { 0 };
   JsonObject *result;
   JsonArray *array;
@@ -267,7 +267,10 @@ test_cross_check (void)
   /* Typed data: ethers' signTypedData. */
   array = json_object_get_array_member (result, "typed");
   for (gsize i = 0; i < G_N_ELEMENTS (typed_docs); i++)
-    g_assert_cmpstr (typed_sigs[i], ==, json_array_get_string_element (array, i));
+    {
+      g_assert_cmpstr (typed_sigs[i], ==, json_array_get_string_element (array, i));
+      g_free (typed_sigs[i]);
+    }
 
   /* Seedreel's keystore opened by ethers, and by cast. */
   array = json_object_get_array_member (result, "decrypted");
