@@ -2,13 +2,16 @@
 """test_player.py — plays a torrent in the real Seedreel window.
 
 Runs inside ui-session.py (private Xvfb, D-Bus, AT-SPI and keyfile GSettings).
-Makes a 30 s H.264 clip (15 s of SMPTE colour bars, then 15 s of blue),
+Makes a 60 s H.264 clip (30 s of SMPTE colour bars, then 30 s of blue),
 seeds it from a separate `seedreel-cli torrent seed` on loopback with its
 upload capped so the app plays while it downloads, and then, as a user:
 opens the magnet through the Open dialog, checks the bars' colours on screen,
-pauses through AT-SPI (the position must stop), sets the seek bar's value
-to 75 % through AT-SPI (the time label must follow and the blue half must be
-on screen), plays on, quits, relaunches, and accepts the offer to resume.
+pauses through AT-SPI (the position must stop), reads the statistics popover
+(one peer, pieces counted), picks 2× and Normal from the speed menu, sets
+the seek bar's value to 75 % through AT-SPI (the time label must follow and
+the blue half must be on screen), plays on, quits, relaunches, has a
+malformed magnet refused, accepts the offer to resume, pauses with Space and
+leaves with Escape.
 Leaves screenshots in SEEDREEL_UI_OUTDIR.
 """
 import os
@@ -25,10 +28,13 @@ TMPDIR = os.environ['SEEDREEL_UI_TMPDIR']
 CLI = os.path.join(BUILDDIR, 'src', 'cli', 'seedreel-cli')
 TORRENT_SCHEMA = 'org.seedreel.Seedreel.Torrent'
 
-CLIP_SECONDS = 30
-BARS_SECONDS = 15
-# The seeder's cap (KiB/s): the 2 MB clip takes ~10 s to arrive, so the app
-# plays and seeks while parts are still missing.
+# Long enough that a slow, loaded machine still pauses and seeks before the
+# end, and the position saved at quit stays out of the last tenth (which
+# counts as watched and gets no resume offer).
+CLIP_SECONDS = 60
+BARS_SECONDS = 30
+# The seeder's cap (KiB/s): the 4.6 MB clip takes ~23 s to arrive, so the
+# app plays and seeks while parts are still missing.
 SEEDER_LIMIT_KIB = 200
 
 # videotestsrc's "smpte" pattern: 100 % bars, left to right, in the top two
@@ -49,7 +55,7 @@ LONG = 90
 # ------------------------------------------------------------- fixture --
 
 def make_clip(folder):
-    """A 30 s 640x360 H.264 MP4 (fast start): bars, then blue."""
+    """A 640x360 H.264 MP4 (fast start): bars, then blue."""
     path = os.path.join(folder, 'bars-then-blue.mp4')
     caps = 'video/x-raw,width=640,height=360,framerate=30/1'
     frames = 30 * BARS_SECONDS
@@ -246,6 +252,46 @@ def press(node):
     action.doAction(0)
 
 
+def check_statistics(app):
+    """The statistics popover names the seeder and counts the pieces."""
+    button = find(app.window, 'the Statistics button', SHORT, roleName='push button', name='Statistics')
+    app.click(button)  # a menu button offers AT-SPI no action in GTK 4.8
+
+    def pieces():
+        for n in app.node.findChildren(GenericPredicate(roleName='label')):
+            m = re.fullmatch(r'(\d+) of (\d+)', n.name or '')
+            if m and is_shown(n):
+                return int(m.group(1)), int(m.group(2))
+        return None
+    have, total = wait_for('the pieces in the statistics popover', pieces, SHORT)
+    if not 0 < have <= total:
+        raise Failure(f'the statistics popover shows {have} of {total} pieces')
+    peers = wait_for('the peer count in the statistics popover', lambda: [
+        n.name for n in app.node.findChildren(GenericPredicate(roleName='label'))
+        if n.name in ('0', '1') and is_shown(n)], SHORT)
+    if peers != ['1']:
+        raise Failure(f'the statistics popover shows {peers} peers, the seeder is one')
+    screenshot('02b-statistics.png')
+    log(f'statistics: 1 peer, {have} of {total} pieces')
+    app.click(button)  # and closed again
+    wait_for('the statistics popover to close', lambda: not pieces(), SHORT)
+
+
+def check_speed_menu(app):
+    """A speed chosen from the menu reaches the player and the button."""
+    for label, shown in (('2×', '2×'), ('Normal', '1×')):
+        app.click(find(app.window, 'the Playback Speed button', SHORT, roleName='push button',
+                       name='Playback Speed'))
+        # GTK 4.8 places a popover's items at its parent's origin, outside
+        # the window, so is_shown() cannot judge them: VISIBLE has to do.
+        item = wait_for(f'the {label} speed in the menu', lambda: [
+            n for n in app.node.findChildren(GenericPredicate(roleName='menu item', name=label))
+            if has_state(n, pyatspi.STATE_VISIBLE)][0], SHORT)
+        app.click(item)
+        find(app.window, f'the speed button to read {shown}', SHORT, roleName='push button', name=shown)
+        log(f'speed menu: {label} → {shown}')
+
+
 def settled(bar, what):
     """The position once it has stopped moving (two equal readings)."""
     last = [None]
@@ -317,6 +363,8 @@ def play_and_seek(magnet):
             raise Failure(f'paused, but the position moved from {stopped_at} to {value(bar)}')
         log(f'paused at {stopped_at:.2f} s, still there 2 s later')
         check_bars(app, video, screenshot('02-playing-bars.png'))
+        check_statistics(app)
+        check_speed_menu(app)
 
         # Seek through the seek bar's AT-SPI value, into the blue half, which
         # the capped seeder has not sent yet.
@@ -339,19 +387,18 @@ def play_and_seek(magnet):
         # Play on from there through AT-SPI.
         play = reveal_controls(app, video, 'Play')
         press(play)
-        find(app.window, 'the Pause button again', SHORT, roleName='push button', name='Pause')
+        pause = reveal_controls(app, video, 'Pause')
         wait_for('the position to advance after the seek', lambda: value(bar) >= target + 1.0, LONG)
         log(f'playing again at {value(bar):.2f} s')
-        # Space pauses (the controls may be hidden; the page keeps the
-        # keyboard), and pausing remembers the position right away. The clip
+        # Pausing remembers the position right away. The button is pressed
+        # through AT-SPI even if the controls have hidden meanwhile: the clip
         # must not reach its last tenth first, which counts as watched.
-        point_into(app, video)
-        rawinput.pressKey('space')
+        press(pause)
         reveal_controls(app, video, 'Play')
         saved = settled(bar, 'the position to stop before quitting')
-        log(f'paused with Space at {saved:.2f} s before quitting')
+        log(f'paused at {saved:.2f} s before quitting')
         if saved > 0.9 * CLIP_SECONDS:
-            raise Failure(f'Space paused only at {saved:.2f} s, in the last tenth of the clip')
+            raise Failure(f'paused only at {saved:.2f} s, in the last tenth of the clip')
         screenshot('04-paused-controls.png')
         quit_app(app)
         return saved
@@ -398,8 +445,15 @@ def resume(magnet, saved):
         log(f'resumed at {value(bar):.2f} s')
         screenshot('07-resumed.png')
 
-        # Escape leaves the player for the pages.
+        # Space pauses: the page keeps the keyboard once the offer is gone.
         video = find(app.window, 'the video', SHORT, name='Video')
+        point_into(app, video)
+        rawinput.pressKey('space')
+        reveal_controls(app, video, 'Play')
+        stopped_at = settled(bar, 'the position to stop after Space')
+        log(f'Space paused at {stopped_at:.2f} s')
+
+        # Escape leaves the player for the pages.
         point_into(app, video)
         rawinput.pressKey('Escape')
         find(app.window, 'the pages\' main menu after Escape', SHORT, roleName='push button',
