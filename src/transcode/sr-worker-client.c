@@ -12,7 +12,10 @@
 
 G_DEFINE_QUARK (sr-worker-error-quark, sr_worker_error)
 
-#define MAX_RETRIES 5
+/* A dropped connection is retried for about 40 s in all (waits growing by
+ * 0.2 s up to 3 s): long enough for a worker to restart, also a slow one. */
+#define MAX_RETRIES 20
+#define RETRY_WAIT(n) MIN ((gulong) G_USEC_PER_SEC / 5 * (n), (gulong) 3 * G_USEC_PER_SEC)
 
 struct _SrWorkerClient
 {
@@ -533,7 +536,7 @@ sr_worker_client_upload_full (SrWorkerClient       *self,
               g_propagate_error (error, g_steal_pointer (&local));
               return FALSE;
             }
-          g_usleep (G_USEC_PER_SEC / 5 * retries);
+          g_usleep (RETRY_WAIT (retries));
           g_clear_error (&local);
           if (!ask_received (self, job_id, job_token, &received, &size, cancellable, &local))
             {
@@ -548,7 +551,7 @@ sr_worker_client_upload_full (SrWorkerClient       *self,
       if (status == SOUP_STATUS_SERVICE_UNAVAILABLE && ++retries <= MAX_RETRIES)
         {
           /* The worker is restarting: wait, then ask where it stands. */
-          g_usleep (G_USEC_PER_SEC / 5 * retries);
+          g_usleep (RETRY_WAIT (retries));
           if (!ask_received (self, job_id, job_token, &received, &size, cancellable, &local))
             {
               if (g_error_matches (local, SR_WORKER_ERROR, SR_WORKER_ERROR_UNREACHABLE) && retries < MAX_RETRIES)
@@ -762,7 +765,7 @@ sr_worker_client_download_full (SrWorkerClient       *self,
           /* A dropped connection costs one chunk at most: ask again from here. */
           if (g_error_matches (local, SR_WORKER_ERROR, SR_WORKER_ERROR_UNREACHABLE) && ++retries <= MAX_RETRIES)
             {
-              g_usleep (G_USEC_PER_SEC / 5 * retries);
+              g_usleep (RETRY_WAIT (retries));
               continue;
             }
           g_propagate_error (error, g_steal_pointer (&local));
