@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import os
 import re
+import socket
 import subprocess
 import time
 import traceback
@@ -28,6 +29,13 @@ import pyatspi  # noqa: E402
 BUILDDIR = os.environ['SEEDREEL_UI_BUILDDIR']
 OUTDIR = os.environ['SEEDREEL_UI_OUTDIR']
 APP = os.path.join(BUILDDIR, 'src', 'app', 'seedreel')
+SOURCEDIR = os.environ['SEEDREEL_UI_SOURCEDIR']
+DEVNET = os.path.join(SOURCEDIR, 'tools', 'devnet')
+CAST = os.path.join(SOURCEDIR, 'node_modules', '@foundry-rs', 'cast-linux-amd64', 'bin', 'cast')
+
+# Loopback RPC and workers are never reached through a proxy.
+os.environ['NO_PROXY'] = '127.0.0.1,localhost'
+os.environ['no_proxy'] = '127.0.0.1,localhost'
 
 T0 = time.monotonic()
 
@@ -375,6 +383,119 @@ def capture_failure():
         log(f'accessibility tree: {path}')
     except Exception:  # noqa: BLE001
         pass
+
+
+# ------------------------------------------------------- processes, chain --
+
+def run_cmd(*args, timeout=60):
+    r = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout)
+    if r.returncode != 0:
+        raise Failure(f'{" ".join(args[:3])}… failed ({r.returncode}): {r.stderr.strip()}')
+    return r.stdout.strip()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def gsettings_set(schema, key, value):
+    subprocess.run(['gsettings', 'set', schema, key, value], check=True, capture_output=True)
+
+
+class Devnet:
+    """tools/devnet on a free port (contracts deployed, demo accounts funded,
+    its profile written into the private HOME), and cast against it."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f'http://127.0.0.1:{self.port}'
+        log(f'starting the devnet on {self.url}')
+        run_cmd(DEVNET, '--background', '--port', str(self.port), timeout=180)
+        with open(os.path.join(os.environ['XDG_CONFIG_HOME'], 'seedreel', 'networks', 'devnet.ini')) as f:
+            profile = f.read()
+        self.token = re.search(r'^token-address=(0x[0-9a-fA-F]{40})$', profile, re.M).group(1)
+        self.registry = re.search(r'^registry-address=(0x[0-9a-fA-F]{40})$', profile, re.M).group(1)
+        log(f'SeedreelToken at {self.token}, SeedreelRegistry at {self.registry}')
+
+    def stop(self):
+        subprocess.run([DEVNET, '--stop', '--port', str(self.port)], capture_output=True, timeout=60)
+
+    def cast(self, *args):
+        return run_cmd(CAST, *args, '--rpc-url', self.url)
+
+    def number(self, *args):
+        """A uint from `cast call`."""
+        return int(self.cast('call', *args).split()[0])
+
+    def token_balance(self, address):
+        return self.number(self.token, 'balanceOf(address)(uint256)', address)
+
+    def eth_balance(self, address):
+        return int(self.cast('balance', address))
+
+
+# ------------------------------------------------------------ widgets --
+
+def labels(node):
+    return node.findChildren(GenericPredicate(roleName='label'))
+
+
+def shown_label(parent, what, pred, timeout=30.0):
+    """The first label on screen whose text satisfies pred."""
+    def probe():
+        for n in labels(parent):
+            if pred(n.name) and is_shown(n):
+                return n
+        return None
+    return wait_for(what, probe, timeout)
+
+
+def label_shown(parent, text):
+    return any(n.name == text and is_shown(n) for n in labels(parent))
+
+
+def row_subtitle(window, title, only_shown=False):
+    """The subtitle label of the AdwActionRow titled `title` (on screen only,
+    when a hidden page may hold a row of the same title)."""
+    def probe():
+        for row in window.findChildren(GenericPredicate(roleName='list item')):
+            texts = [n.name for n in labels(row)]
+            if texts and texts[0] == title and len(texts) > 1 and texts[1] and (not only_shown or is_shown(row)):
+                return texts[1]
+        return None
+    return wait_for(f'the "{title}" row to have a value', probe)
+
+
+def find_button(parent, text, timeout=20.0, role='push button'):
+    """A button on screen by its visible label. GTK 4.8 names a mnemonic
+    button "<label with underline> <label>" ("_Send Send")."""
+    def probe():
+        for n in parent.findChildren(lambda n: n.roleName == role and
+                                     (n.name.replace('_', '') == text or n.name.endswith(' ' + text)),
+                                     isLambda=True):
+            if is_shown(n):
+                return n
+        return None
+    return wait_for(f'the "{text}" button', probe, timeout)
+
+
+def type_into(app, entry, text):
+    app.click(entry)
+    rawinput.keyCombo('<Control>a')
+    rawinput.typeText(text)
+
+
+def dialog_named(app, title, timeout=20.0):
+    """A window of the app titled `title`, once it is mapped."""
+    def probe():
+        for n in app.node:
+            if n is not None and n.name == title and (has_state(n, pyatspi.STATE_SHOWING) or
+                                                      has_state(n, pyatspi.STATE_VISIBLE)):
+                return n
+        return None
+    return wait_for(f'the "{title}" window', probe, timeout)
 
 
 def main(run):

@@ -10,88 +10,34 @@ SEEDREEL_UI_OUTDIR.
 """
 import json
 import os
-import re
-import socket
 import subprocess
 import sys
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import srui  # noqa: E402
 import test_shell as ui  # noqa: E402 — the helpers, not its test
-from test_shell import Failure, find, is_shown, log, screenshot, wait_for  # noqa: E402
+from srui import (Failure, find, is_shown, label_shown, log, row_subtitle,  # noqa: E402
+                  screenshot, shown_label, wait_for)
 from dogtail import rawinput  # noqa: E402
 from dogtail.predicate import GenericPredicate  # noqa: E402
 
-SOURCEDIR = os.environ['SEEDREEL_UI_SOURCEDIR']
-DEVNET = os.path.join(SOURCEDIR, 'tools', 'devnet')
-CAST = os.path.join(SOURCEDIR, 'node_modules', '@foundry-rs', 'cast-linux-amd64', 'bin', 'cast')
 NETWORK_SCHEMA = 'org.seedreel.Seedreel.Network'
 # anvil's first account (tools/devnet funds it): the creator here.
 CREATOR_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
 
-os.environ['NO_PROXY'] = '127.0.0.1,localhost'
-os.environ['no_proxy'] = '127.0.0.1,localhost'
 
-
-def run_cmd(*args, timeout=60):
-    r = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout)
-    if r.returncode != 0:
-        raise Failure(f'{" ".join(args[:3])}… failed ({r.returncode}): {r.stderr.strip()}')
-    return r.stdout.strip()
-
-
-class Devnet:
-    def __init__(self):
-        with socket.socket() as s:
-            s.bind(('127.0.0.1', 0))
-            self.port = s.getsockname()[1]
-        self.url = f'http://127.0.0.1:{self.port}'
-        log(f'starting the devnet on {self.url}')
-        run_cmd(DEVNET, '--background', '--port', str(self.port), timeout=120)
-        profile = os.path.join(os.environ['XDG_CONFIG_HOME'], 'seedreel', 'networks', 'devnet.ini')
-        with open(profile) as f:
-            self.registry = re.search(r'^registry-address=(0x[0-9a-fA-F]{40})$', f.read(), re.M).group(1)
-        log(f'SeedreelRegistry at {self.registry}')
-
-    def stop(self):
-        subprocess.run([DEVNET, '--stop', '--port', str(self.port)], capture_output=True, timeout=60)
+class Devnet(srui.Devnet):
+    """The private devnet, where titles are published with cast."""
 
     def publish(self, title, price_wei, share_bps, description):
         metadata = json.dumps({'title': title, 'description': description, 'duration': 3725,
                                'renditions': ['1080p', '720p'], 'poster': 'poster.jpg'})
         infohash = '0x' + format(abs(hash(title)) % (1 << 256), '064x')
-        run_cmd(CAST, 'send', '--rpc-url', self.url, '--private-key', CREATOR_KEY, self.registry,
-                'publish(bytes32,uint256,uint16,uint64,string)', infohash, str(price_wei), str(share_bps),
-                '1000000', metadata)
+        self.cast('send', '--private-key', CREATOR_KEY, self.registry,
+                  'publish(bytes32,uint256,uint16,uint64,string)', infohash, str(price_wei), str(share_bps),
+                  '1000000', metadata)
         log(f'published "{title}"')
-
-
-def labels(node):
-    return node.findChildren(GenericPredicate(roleName='label'))
-
-
-def shown_label(parent, what, pred, timeout=30.0):
-    def probe():
-        for n in labels(parent):
-            if pred(n.name) and is_shown(n):
-                return n
-        return None
-    return wait_for(what, probe, timeout)
-
-
-def label_shown(parent, text):
-    return any(n.name == text and is_shown(n) for n in labels(parent))
-
-
-def row_subtitle(window, title):
-    """The subtitle label of the AdwActionRow titled `title`."""
-    def probe():
-        for row in window.findChildren(GenericPredicate(roleName='list item')):
-            texts = [n.name for n in labels(row)]
-            if texts and texts[0] == title and len(texts) > 1 and texts[1] and is_shown(row):
-                return texts[1]
-        return None
-    return wait_for(f'the "{title}" row to have a value', probe)
 
 
 def run():
@@ -150,7 +96,7 @@ def run():
         shown_label(app.window, 'the description', lambda s: s == 'A sleeper crosses the border at dawn.')
         for title, value in [('Price per View', '12.5 SEED'), ('Seeder Share', '20 %'),
                              ('Duration', '1:02:05'), ('Qualities', '1080p, 720p')]:
-            got = row_subtitle(app.window, title)
+            got = row_subtitle(app.window, title, only_shown=True)
             if got != value:
                 raise Failure(f'the "{title}" row says "{got}", not "{value}"')
         log('the title page shows price, share, duration and qualities')

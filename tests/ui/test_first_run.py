@@ -12,60 +12,22 @@ it. Leaves screenshots in SEEDREEL_UI_OUTDIR.
 """
 import os
 import re
-import socket
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from srui import (App, Failure, capture_failure, find, gsettings_get, has_state, is_shown,  # noqa: E402
-                  log, main, point_into, pyatspi, quit_app, rawinput, screenshot, wait_for,
-                  x_move_window)
-from dogtail.predicate import GenericPredicate  # noqa: E402
+from srui import (DEVNET, App, Failure, capture_failure, find, find_button, free_port,  # noqa: E402
+                  gsettings_get, has_state, is_shown, log, main, point_into, pyatspi, quit_app,
+                  screenshot, shown_label, type_into, wait_for, x_move_window)
 
-SOURCEDIR = os.environ['SEEDREEL_UI_SOURCEDIR']
-DEVNET = os.path.join(SOURCEDIR, 'tools', 'devnet')
 NETWORK_SCHEMA = 'org.seedreel.Seedreel.Network'
 APP_SCHEMA = 'org.seedreel.Seedreel'
 TORRENT_SCHEMA = 'org.seedreel.Seedreel.Torrent'
 ASSISTANT = 'Welcome to Seedreel'
 PASSWORD = 'correct horse battery'
 
-os.environ['NO_PROXY'] = '127.0.0.1,localhost'
-os.environ['no_proxy'] = '127.0.0.1,localhost'
 # The light keystore KDF the signer allows for tests.
 os.environ['SEEDREEL_SIGNER_TEST_KDF'] = '1'
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-def shown_labels(parent):
-    return [n for n in parent.findChildren(GenericPredicate(roleName='label')) if is_shown(n)]
-
-
-def shown_label(parent, what, pred, timeout=30.0):
-    def probe():
-        for n in shown_labels(parent):
-            if pred(n.name):
-                return n
-        return None
-    return wait_for(what, probe, timeout)
-
-
-def button(parent, text, timeout=20.0, role='push button'):
-    """A shown button by its visible label; GTK 4.8 names a mnemonic button
-    "<label with underline> <label>"."""
-    def probe():
-        for n in parent.findChildren(lambda n: n.roleName == role and
-                                     (n.name.replace('_', '') == text or n.name.endswith(' ' + text)),
-                                     isLambda=True):
-            if is_shown(n):
-                return n
-        return None
-    return wait_for(f'the "{text}" button', probe, timeout)
 
 
 def window_named(app, title, timeout=30.0):
@@ -80,12 +42,6 @@ def window_named(app, title, timeout=30.0):
 def window_gone(app, title):
     return not [n for n in app.node if n is not None and n.name == title
                 and has_state(n, pyatspi.STATE_SHOWING)]
-
-
-def type_into(app, entry, text):
-    app.click(entry)
-    rawinput.keyCombo('<Control>a')
-    rawinput.typeText(text)
 
 
 def entry_row(window, title):
@@ -110,7 +66,7 @@ def network_step(app, assistant, devnet_url):
     type_into(app, entry_row(assistant, 'Chain ID'), '5')
     type_into(app, entry_row(assistant, 'Registry Contract'), '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512')
     type_into(app, entry_row(assistant, 'Token Contract'), '0x5FbDB2315678afecb367f032d93F642f64180aa3')
-    app.click(button(assistant, 'Next'))
+    app.click(find_button(assistant, 'Next'))
     problem = shown_label(assistant, 'the chain ID mismatch explained',
                           lambda s: 'chain ID is 31337, not 5' in s)
     log(f'refused: {problem.name!r}')
@@ -120,7 +76,7 @@ def network_step(app, assistant, devnet_url):
 
     # The demo network.
     app.click(radios[0])
-    app.click(button(assistant, 'Next'))
+    app.click(find_button(assistant, 'Next'))
     shown_label(assistant, 'the wallet step', lambda s: s == 'Your Wallet')
     url = gsettings_get(NETWORK_SCHEMA, 'rpc-url')
     if url != f"'{devnet_url}'":
@@ -130,7 +86,7 @@ def network_step(app, assistant, devnet_url):
 
 def wallet_step(app, assistant):
     screenshot('02-wallet-step.png')
-    app.click(button(assistant, 'Create a New Wallet'))
+    app.click(find_button(assistant, 'Create a New Wallet'))
     dialog = window_named(app, 'Create Wallet')
     point_into(app, dialog)
     fields = wait_for('the two password fields',
@@ -139,12 +95,12 @@ def wallet_step(app, assistant):
                           if is_shown(n)][:2] or None)
     for field in fields:
         type_into(app, field, PASSWORD)
-    create = button(dialog, 'Create')
+    create = find_button(dialog, 'Create')
     wait_for('Create to become sensitive', lambda: has_state(create, pyatspi.STATE_SENSITIVE))
     app.click(create)
     shown_label(dialog, 'the recovery phrase', lambda s: len(s.split()) in (12, 24), timeout=60)
-    app.click(button(dialog, 'I wrote it down', role='check box'))
-    app.click(button(dialog, 'Done'))
+    app.click(find_button(dialog, 'I wrote it down', role='check box'))
+    app.click(find_button(dialog, 'Done'))
     wait_for('the Create Wallet dialog to close', lambda: window_gone(app, 'Create Wallet'))
     point_into(app, assistant)
     ready = shown_label(assistant, 'the assistant to show the new address',
@@ -153,7 +109,7 @@ def wallet_step(app, assistant):
     shown_label(assistant, '"Wallet Ready"', lambda s: s == 'Wallet Ready')
     log(f'wallet {address} created from the assistant')
     screenshot('03-wallet-ready.png')
-    app.click(button(assistant, 'Next'))
+    app.click(find_button(assistant, 'Next'))
     return address
 
 
@@ -163,7 +119,7 @@ def folder_step(app, assistant):
                          lambda s: s.startswith(home) and s.endswith('Seedreel'))
     log(f'download folder: {folder.name}')
     screenshot('04-folder.png')
-    app.click(button(assistant, 'Next'))
+    app.click(find_button(assistant, 'Next'))
 
 
 def run():
@@ -187,13 +143,13 @@ def run():
             wait_for('the assistant to move', lambda: x_move_window(ASSISTANT, app.proc.pid, 270, 60))
             point_into(app, assistant)
             screenshot('00-welcome.png')
-            app.click(button(assistant, 'Get Started'))
+            app.click(find_button(assistant, 'Get Started'))
             network_step(app, assistant, devnet_url)
             wallet_step(app, assistant)
             folder_step(app, assistant)
             shown_label(assistant, 'the last step', lambda s: s == 'All Set')
             screenshot('05-done.png')
-            app.click(button(assistant, 'Start Browsing'))
+            app.click(find_button(assistant, 'Start Browsing'))
             wait_for('the assistant to close', lambda: window_gone(app, ASSISTANT))
             if gsettings_get(APP_SCHEMA, 'first-run-complete') != 'true':
                 raise Failure('first-run-complete is not set after finishing the assistant')

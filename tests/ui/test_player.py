@@ -21,7 +21,7 @@ import sys
 import time
 
 from srui import (BUILDDIR, OUTDIR, App, Failure, GenericPredicate, capture_failure, extents,
-                  find, has_state, is_shown, log, main, point_into, pyatspi, quit_app, rawinput,
+                  find, gsettings_set, has_state, is_shown, log, main, point_into, pyatspi, quit_app, rawinput,
                   screen_point, screenshot, entry_text, wait_for)
 
 TMPDIR = os.environ['SEEDREEL_UI_TMPDIR']
@@ -113,10 +113,6 @@ class Seeder:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
-
-
-def gsettings_set(schema, key, value):
-    subprocess.run(['gsettings', 'set', schema, key, value], check=True, capture_output=True)
 
 
 def configure_torrents(download_dir):

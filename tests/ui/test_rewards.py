@@ -16,7 +16,6 @@ account holds 10 SEED more (checked with cast), the registry has paid for the
 import json
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -25,15 +24,12 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import srui  # noqa: E402
 import test_shell as ui  # noqa: E402 — the helpers, not its test
-from test_shell import Failure, has_state, is_shown, log, screenshot, wait_for  # noqa: E402
+from srui import CAST, Devnet as Chain, Failure, has_state, is_shown, log, run_cmd, screenshot, wait_for  # noqa: E402
 from dogtail import rawinput  # noqa: E402
 from dogtail.predicate import GenericPredicate  # noqa: E402
 import pyatspi  # noqa: E402
 
-SOURCEDIR = os.environ['SEEDREEL_UI_SOURCEDIR']
 CLI = os.path.join(srui.BUILDDIR, 'src', 'cli', 'seedreel-cli')
-DEVNET = os.path.join(SOURCEDIR, 'tools', 'devnet')
-CAST = os.path.join(SOURCEDIR, 'node_modules', '@foundry-rs', 'cast-linux-amd64', 'bin', 'cast')
 PASSWORD = 'seeding is caring'
 DEPLOYER_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
 VIEWER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d'
@@ -45,41 +41,7 @@ SIZE = 1_000_000
 DELIVERED = 500_000
 POOL = 20 * WEI
 
-os.environ['NO_PROXY'] = '127.0.0.1,localhost'
-os.environ['no_proxy'] = '127.0.0.1,localhost'
 os.environ['SEEDREEL_SIGNER_TEST_KDF'] = '1'
-
-
-def run_cmd(*args, timeout=60):
-    r = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout)
-    if r.returncode != 0:
-        raise Failure(f'{" ".join(args[:3])}… failed ({r.returncode}): {r.stderr.strip()}')
-    return r.stdout.strip()
-
-
-class Chain:
-    """tools/devnet on a free port, and cast against it."""
-
-    def __init__(self):
-        with socket.socket() as s:
-            s.bind(('127.0.0.1', 0))
-            self.port = s.getsockname()[1]
-        self.url = f'http://127.0.0.1:{self.port}'
-        run_cmd(DEVNET, '--background', '--port', str(self.port), timeout=120)
-        with open(os.path.join(os.environ['XDG_CONFIG_HOME'], 'seedreel', 'networks', 'devnet.ini')) as f:
-            profile = f.read()
-        self.token = re.search(r'^token-address=(0x[0-9a-fA-F]{40})$', profile, re.M).group(1)
-        self.registry = re.search(r'^registry-address=(0x[0-9a-fA-F]{40})$', profile, re.M).group(1)
-        log(f'devnet on {self.url}: registry {self.registry}')
-
-    def stop(self):
-        subprocess.run([DEVNET, '--stop', '--port', str(self.port)], capture_output=True, timeout=60)
-
-    def cast(self, *args):
-        return run_cmd(CAST, *args, '--rpc-url', self.url)
-
-    def number(self, *args):
-        return int(self.cast('call', *args).split()[0])
 
 
 def sold_view(chain):

@@ -17,23 +17,19 @@ Leaves screenshots in SEEDREEL_UI_OUTDIR.
 """
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_shell as ui  # noqa: E402 — the helpers, not its test
 import srui  # noqa: E402
-from test_shell import Failure, find, has_state, is_shown, log, screenshot, wait_for  # noqa: E402
+from srui import (CAST, Failure, dialog_named, find, find_button, has_state, is_shown, labels,  # noqa: E402
+                  log, row_subtitle, run_cmd, screenshot, shown_label, type_into, wait_for)
 from dogtail import rawinput  # noqa: E402
 from dogtail.predicate import GenericPredicate  # noqa: E402
 import pyatspi  # noqa: E402
 
-SOURCEDIR = os.environ['SEEDREEL_UI_SOURCEDIR']
-DEVNET = os.path.join(SOURCEDIR, 'tools', 'devnet')
-CAST = os.path.join(SOURCEDIR, 'node_modules', '@foundry-rs', 'cast-linux-amd64', 'bin', 'cast')
 NETWORK_SCHEMA = 'org.seedreel.Seedreel.Network'
 PASSWORD = 'correct horse battery'
 # anvil's first account deploys and owns the token (tools/devnet).
@@ -44,44 +40,12 @@ RECIPIENT = '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed'
 RECIPIENT_EIP55 = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'
 WEI = 10 ** 18
 
-os.environ['NO_PROXY'] = '127.0.0.1,localhost'
-os.environ['no_proxy'] = '127.0.0.1,localhost'
 # The light keystore KDF the signer allows for tests (SEEDREEL_SIGNER_TEST_KDF).
 os.environ['SEEDREEL_SIGNER_TEST_KDF'] = '1'
 
 
-def run_cmd(*args, timeout=60):
-    r = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout)
-    if r.returncode != 0:
-        raise Failure(f'{" ".join(args[:3])}… failed ({r.returncode}): {r.stderr.strip()}')
-    return r.stdout.strip()
-
-
-class Devnet:
-    def __init__(self):
-        with socket.socket() as s:
-            s.bind(('127.0.0.1', 0))
-            self.port = s.getsockname()[1]
-        self.url = f'http://127.0.0.1:{self.port}'
-        log(f'starting the devnet on {self.url}')
-        run_cmd(DEVNET, '--background', '--port', str(self.port), timeout=120)
-        profile = os.path.join(os.environ['XDG_CONFIG_HOME'], 'seedreel', 'networks', 'devnet.ini')
-        with open(profile) as f:
-            self.token = re.search(r'^token-address=(0x[0-9a-fA-F]{40})$', f.read(), re.M).group(1)
-        log(f'SeedreelToken at {self.token}')
-
-    def stop(self):
-        subprocess.run([DEVNET, '--stop', '--port', str(self.port)], capture_output=True, timeout=60)
-
-    def cast(self, *args):
-        return run_cmd(CAST, *args, '--rpc-url', self.url)
-
-    def token_balance(self, address):
-        out = self.cast('call', self.token, 'balanceOf(address)(uint256)', address)
-        return int(out.split()[0])
-
-    def eth_balance(self, address):
-        return int(self.cast('balance', address))
+class Devnet(srui.Devnet):
+    """The private devnet, mining on demand when a test needs a send pending."""
 
     def automine(self, on):
         self.cast('rpc', 'evm_setAutomine', 'true' if on else 'false')
@@ -91,59 +55,6 @@ class Devnet:
 
 
 # ------------------------------------------------------------- helpers --
-
-def labels(node):
-    return node.findChildren(GenericPredicate(roleName='label'))
-
-
-def shown_label(parent, what, pred, timeout=30.0):
-    def probe():
-        for n in labels(parent):
-            if pred(n.name) and is_shown(n):
-                return n
-        return None
-    return wait_for(what, probe, timeout)
-
-
-def find_button(parent, text, timeout=20.0, role='push button'):
-    """A button by its visible label. GTK 4.8 names a mnemonic button
-    "<label with underline> <label>" ("_Send Send")."""
-    def probe():
-        for n in parent.findChildren(lambda n: n.roleName == role and
-                                     (n.name.replace('_', '') == text or n.name.endswith(' ' + text)),
-                                     isLambda=True):
-            if is_shown(n):
-                return n
-        return None
-    return wait_for(f'the "{text}" button', probe, timeout)
-
-
-def type_into(app, entry, text):
-    app.click(entry)
-    rawinput.keyCombo('<Control>a')
-    rawinput.typeText(text)
-
-
-def dialog_named(app, title, timeout=20.0):
-    def probe():
-        for n in app.node:
-            if n is not None and n.name == title and (has_state(n, pyatspi.STATE_SHOWING) or
-                                                      has_state(n, pyatspi.STATE_VISIBLE)):
-                return n
-        return None
-    return wait_for(f'the "{title}" window', probe, timeout)
-
-
-def row_subtitle(window, title):
-    """The subtitle label of the AdwActionRow titled `title`."""
-    def probe():
-        for row in window.findChildren(GenericPredicate(roleName='list item')):
-            texts = [n.name for n in labels(row)]
-            if texts and texts[0] == title and len(texts) > 1 and texts[1]:
-                return texts[1]
-        return None
-    return wait_for(f'the "{title}" row to have a value', probe)
-
 
 def history_rows(app):
     """[(title, [labels…], row)] of the history list, top (newest) first."""

@@ -13,7 +13,6 @@ SEEDREEL_UI_OUTDIR.
 """
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -21,8 +20,8 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_shell as ui  # noqa: E402 — the helpers, not its test
-from test_shell import Failure, find, has_state, is_shown, log, pyatspi, screenshot, wait_for  # noqa: E402
-from test_browse import Devnet, shown_label  # noqa: E402
+from srui import (Devnet, Failure, dialog_named, find, free_port, gsettings_set, has_state, is_shown, log,  # noqa: E402
+                  pyatspi, screenshot, shown_label, wait_for)
 from dogtail import rawinput  # noqa: E402
 
 CLI = os.path.join(ui.BUILDDIR, 'src', 'cli', 'seedreel-cli')
@@ -34,12 +33,6 @@ VIEWER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
 VIEWER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 TITLE = 'Red Harbour'
 LONG = 120
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def make_title(folder):
@@ -117,10 +110,6 @@ class Creator:
         self.log.close()
 
 
-def gsettings_set(schema, key, value):
-    subprocess.run(['gsettings', 'set', schema, key, value], check=True, capture_output=True)
-
-
 def button(parent, text, timeout=30.0, in_dialog=False):
     """A button by its label; GTK 4.8 names a mnemonic one "_Buy Buy". It
     never marks a message dialog's buttons SHOWING: there, VISIBLE will do."""
@@ -135,13 +124,7 @@ def button(parent, text, timeout=30.0, in_dialog=False):
 
 
 def window_named(app, title, timeout=60.0):
-    def probe():
-        for n in app.node:
-            if n is not None and n.name == title and (has_state(n, pyatspi.STATE_SHOWING) or
-                                                      has_state(n, pyatspi.STATE_VISIBLE)):
-                return n
-        return None
-    return wait_for(f'the "{title}" window', probe, timeout)
+    return dialog_named(app, title, timeout)
 
 
 def answer(app, title, response):
