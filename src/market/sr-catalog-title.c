@@ -45,6 +45,7 @@ enum {
   PROP_PURCHASED,
   PROP_SEEDERS,
   PROP_POSTER_PATH,
+  PROP_DETAILS,
   N_PROPS
 };
 
@@ -91,6 +92,7 @@ sr_catalog_title_get_property (GObject    *object,
     case PROP_PURCHASED: g_value_set_boolean (value, self->view_id != NULL); break;
     case PROP_SEEDERS: g_value_set_int (value, self->seeders); break;
     case PROP_POSTER_PATH: g_value_set_string (value, self->poster_path); break;
+    case PROP_DETAILS: g_value_set_boolean (value, self->duration > 0 || self->renditions[0] != NULL); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -114,6 +116,8 @@ sr_catalog_title_class_init (SrCatalogTitleClass *klass)
   properties[PROP_PURCHASED] = g_param_spec_boolean ("purchased", NULL, NULL, FALSE, rn);
   properties[PROP_SEEDERS] = g_param_spec_int ("seeders", NULL, NULL, -1, G_MAXINT, -1, rn);
   properties[PROP_POSTER_PATH] = g_param_spec_string ("poster-path", NULL, NULL, NULL, rn);
+  /* Notified when the duration or the renditions changed (info.json). */
+  properties[PROP_DETAILS] = g_param_spec_boolean ("details", NULL, NULL, FALSE, rn);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -148,6 +152,69 @@ clean_text (const char *text,
   return g_strstrip (g_string_free (out, FALSE));
 }
 
+/* "duration": seconds, as a number. */
+static gboolean
+parse_duration (SrCatalogTitle *self,
+                JsonObject     *object)
+{
+  JsonNode *node = json_object_get_member (object, "duration");
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      (json_node_get_value_type (node) == G_TYPE_DOUBLE || json_node_get_value_type (node) == G_TYPE_INT64))
+    {
+      double d = json_node_get_double (node);
+      if (d > 0 && d < 1e7)
+        {
+          self->duration = d;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* "renditions": names, or objects with a "name". */
+static gboolean
+parse_renditions (SrCatalogTitle *self,
+                  JsonObject     *object)
+{
+  JsonNode *node;
+
+  node = json_object_get_member (object, "renditions");
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      for (guint i = 0; i < json_array_get_length (array) && i < MAX_RENDITIONS; i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+          const char *name = NULL;
+
+          if (json_node_get_value_type (item) == G_TYPE_STRING)
+            name = json_node_get_string (item);
+          else if (JSON_NODE_HOLDS_OBJECT (item))
+            {
+              JsonNode *member = json_object_get_member (json_node_get_object (item), "name");
+              if (member != NULL && json_node_get_value_type (member) == G_TYPE_STRING)
+                name = json_node_get_string (member);
+            }
+          if (name != NULL && name[0] != '\0')
+            {
+              g_autofree char *clean = clean_text (name, 40, FALSE);
+              g_strv_builder_add (builder, clean);
+            }
+        }
+      g_auto(GStrv) names = g_strv_builder_end (builder);
+
+      if (names[0] == NULL)
+        return FALSE;
+      g_strfreev (self->renditions);
+      self->renditions = g_steal_pointer (&names);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 parse_metadata (SrCatalogTitle *self)
 {
@@ -168,14 +235,7 @@ parse_metadata (SrCatalogTitle *self)
   node = json_object_get_member (object, "description");
   if (node != NULL && json_node_get_value_type (node) == G_TYPE_STRING)
     self->description = clean_text (json_node_get_string (node), MAX_DESCRIPTION_CHARS, TRUE);
-  node = json_object_get_member (object, "duration");
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-      (json_node_get_value_type (node) == G_TYPE_DOUBLE || json_node_get_value_type (node) == G_TYPE_INT64))
-    {
-      double d = json_node_get_double (node);
-      if (d > 0 && d < 1e7)
-        self->duration = d;
-    }
+  parse_duration (self, object);
   node = json_object_get_member (object, "keyCheck");
   if (node != NULL && json_node_get_value_type (node) == G_TYPE_STRING)
     {
@@ -207,33 +267,7 @@ parse_metadata (SrCatalogTitle *self)
           strcmp (name, "..") != 0 && g_utf8_validate (name, -1, NULL) && strlen (name) < 256)
         self->poster_name = g_strdup (name);
     }
-  node = json_object_get_member (object, "renditions");
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-      for (guint i = 0; i < json_array_get_length (array) && i < MAX_RENDITIONS; i++)
-        {
-          JsonNode *item = json_array_get_element (array, i);
-          const char *name = NULL;
-
-          if (json_node_get_value_type (item) == G_TYPE_STRING)
-            name = json_node_get_string (item);
-          else if (JSON_NODE_HOLDS_OBJECT (item))
-            {
-              JsonNode *member = json_object_get_member (json_node_get_object (item), "name");
-              if (member != NULL && json_node_get_value_type (member) == G_TYPE_STRING)
-                name = json_node_get_string (member);
-            }
-          if (name != NULL && name[0] != '\0')
-            {
-              g_autofree char *clean = clean_text (name, 40, FALSE);
-              g_strv_builder_add (builder, clean);
-            }
-        }
-      self->renditions = g_strv_builder_end (builder);
-    }
+  parse_renditions (self, object);
 }
 
 SrCatalogTitle *
@@ -325,6 +359,30 @@ sr_catalog_title_set_poster_path (SrCatalogTitle *self,
   g_free (self->poster_path);
   self->poster_path = g_strdup (path);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSTER_PATH]);
+}
+
+void
+sr_catalog_title_apply_info (SrCatalogTitle *self,
+                             const char     *json,
+                             gssize          length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  gboolean changed;
+
+  g_return_if_fail (SR_IS_CATALOG_TITLE (self));
+
+  if (json == NULL || !json_parser_load_from_data (parser, json, length, NULL))
+    return;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  changed = parse_duration (self, json_node_get_object (root));
+  changed = parse_renditions (self, json_node_get_object (root)) || changed;
+  if (self->renditions == NULL)
+    self->renditions = g_new0 (char *, 1);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DETAILS]);
 }
 
 gboolean

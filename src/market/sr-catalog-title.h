@@ -64,6 +64,12 @@ const char     *sr_catalog_title_get_poster_path  (SrCatalogTitle *self);
 void            sr_catalog_title_set_poster_path  (SrCatalogTitle *self,
                                                    const char     *path);
 
+/* The title's info.json from its torrent: its "duration" and "renditions"
+ * replace what the registry's metadata said (notifies :details). Anything
+ * that does not parse is ignored. */
+void            sr_catalog_title_apply_info       (SrCatalogTitle *self,
+                                                   const char     *json,
+                                                   gssize          length);
 /* Does @query (case-insensitive, already folded words) match the title
  * or the description? An empty query matches everything. */
 gboolean        sr_catalog_title_matches          (SrCatalogTitle *self,

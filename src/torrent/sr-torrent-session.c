@@ -558,6 +558,7 @@ sr_torrent_session_add (SrTorrentSession *self, const SrTorrentAddOptions *optio
   params.seed_mode = (options->flags & SR_TORRENT_ADD_SEED_MODE) != 0;
   params.paused = (options->flags & SR_TORRENT_ADD_PAUSED) != 0;
   params.sequential = (options->flags & SR_TORRENT_ADD_SEQUENTIAL) != 0;
+  params.skip_files = (options->flags & SR_TORRENT_ADD_SKIP_FILES) != 0;
   params.upload_limit = options->upload_limit;
   params.download_limit = options->download_limit;
 

@@ -15,6 +15,8 @@ typedef enum {
   SR_TORRENT_ADD_SEED_MODE = 1 << 0,   /* the data is known complete: seed without hashing */
   SR_TORRENT_ADD_PAUSED = 1 << 1,
   SR_TORRENT_ADD_SEQUENTIAL = 1 << 2,
+  SR_TORRENT_ADD_SKIP_FILES = 1 << 3,  /* no file wanted (a magnet's too, once its metadata
+                                        * arrives) until sr_torrent_set_file_priority() */
 } SrTorrentAddFlags;
 
 typedef struct {

@@ -39,6 +39,7 @@ struct _SrTorrent
   int peers;
   int seeds;
   guint64 total_done;
+  guint64 total_uploaded;
   guint64 total_wanted;
   gboolean has_metadata;
   guint n_pieces;
@@ -95,6 +96,7 @@ enum {
   PROP_HAS_METADATA,
   PROP_ERROR_MESSAGE,
   PROP_HAVE_PIECES,
+  PROP_TOTAL_UPLOADED,
   N_PROPS
 };
 
@@ -236,6 +238,7 @@ sr_torrent_refresh (SrTorrent *self)
   SET_NUMBER (self, seeds, st.num_seeds, PROP_SEEDS);
   SET_NUMBER (self, total_done, (guint64) MAX (st.total_done, 0), PROP_TOTAL_DONE);
   SET_NUMBER (self, total_wanted, (guint64) MAX (st.total_wanted, 0), PROP_TOTAL_WANTED);
+  SET_NUMBER (self, total_uploaded, (guint64) MAX (st.all_time_upload, 0), PROP_TOTAL_UPLOADED);
 
   if (self->has_metadata)
     {
@@ -461,6 +464,7 @@ sr_torrent_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_HAS_METADATA: g_value_set_boolean (value, self->has_metadata); break;
     case PROP_ERROR_MESSAGE: g_value_set_string (value, self->error_message); break;
     case PROP_HAVE_PIECES: g_value_set_boxed (value, self->have_pieces); break;
+    case PROP_TOTAL_UPLOADED: g_value_set_uint64 (value, self->total_uploaded); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -490,6 +494,8 @@ sr_torrent_class_init (SrTorrentClass *klass)
   properties[PROP_ERROR_MESSAGE] = g_param_spec_string ("error-message", NULL, NULL, NULL, ro);
   /* One bit per piece, most significant bit first: the UI's downloaded ranges. */
   properties[PROP_HAVE_PIECES] = g_param_spec_boxed ("have-pieces", NULL, NULL, G_TYPE_BYTES, ro);
+  /* Payload bytes this peer sent, over every session (from the resume data). */
+  properties[PROP_TOTAL_UPLOADED] = g_param_spec_uint64 ("total-uploaded", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[PIECE_FINISHED] = g_signal_new ("piece-finished", G_TYPE_FROM_CLASS (klass),
@@ -619,6 +625,7 @@ int sr_torrent_get_upload_rate (SrTorrent *self) { g_return_val_if_fail (SR_IS_T
 int sr_torrent_get_peers (SrTorrent *self) { g_return_val_if_fail (SR_IS_TORRENT (self), 0); return self->peers; }
 int sr_torrent_get_seeds (SrTorrent *self) { g_return_val_if_fail (SR_IS_TORRENT (self), 0); return self->seeds; }
 guint64 sr_torrent_get_total_done (SrTorrent *self) { g_return_val_if_fail (SR_IS_TORRENT (self), 0); return self->total_done; }
+guint64 sr_torrent_get_total_uploaded (SrTorrent *self) { g_return_val_if_fail (SR_IS_TORRENT (self), 0); return self->total_uploaded; }
 guint64 sr_torrent_get_total_wanted (SrTorrent *self) { g_return_val_if_fail (SR_IS_TORRENT (self), 0); return self->total_wanted; }
 gboolean sr_torrent_get_has_metadata (SrTorrent *self) { g_return_val_if_fail (SR_IS_TORRENT (self), FALSE); return self->has_metadata; }
 const char *sr_torrent_get_error_message (SrTorrent *self) { g_return_val_if_fail (SR_IS_TORRENT (self), NULL); return self->error_message; }

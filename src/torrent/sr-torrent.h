@@ -58,6 +58,7 @@ int               sr_torrent_get_peers         (SrTorrent *self);
 int               sr_torrent_get_seeds         (SrTorrent *self);
 guint64           sr_torrent_get_total_done    (SrTorrent *self);
 guint64           sr_torrent_get_total_wanted  (SrTorrent *self);
+guint64           sr_torrent_get_total_uploaded (SrTorrent *self);
 gboolean          sr_torrent_get_has_metadata  (SrTorrent *self);
 const char       *sr_torrent_get_error_message (SrTorrent *self);
 GBytes           *sr_torrent_get_have_pieces   (SrTorrent *self);

@@ -803,6 +803,9 @@ sr_lt_session_add (SrLtSession *session, const SrLtAddParams *p, SrLtError *erro
       atp.flags |= lt::torrent_flags::seed_mode;
     if (p->sequential)
       atp.flags |= lt::torrent_flags::sequential_download;
+    // Cut to the real number of files when the metadata is known.
+    if (p->skip_files)
+      atp.file_priorities.assign (SR_LT_MAX_SKIPPED_FILES, lt::dont_download);
     // We manage our own queue; libtorrent's auto-management would pause
     // torrents behind our back, and its default flags add them paused.
     atp.flags &= ~lt::torrent_flags::auto_managed;
@@ -899,6 +902,7 @@ sr_lt_torrent_status (const SrLtTorrent *torrent, SrLtStatus *st, SrLtError *err
     st->num_seeds = s.num_seeds;
     st->total_done = s.total_wanted_done;
     st->total_wanted = s.total_wanted;
+    st->all_time_upload = s.all_time_upload;
     st->num_pieces = s.num_pieces;
     if (s.errc)
       st->error = dup_string (s.errc.message ());

@@ -97,6 +97,9 @@ typedef struct {
 typedef void (*SrLtNotifyFunc) (void *user_data);
 typedef void (*SrLtAlertFunc) (const SrLtAlert *alert, void *user_data);
 
+/* Files a torrent added with skip_files starts without (any beyond are wanted). */
+#define SR_LT_MAX_SKIPPED_FILES 4096
+
 typedef struct {
   /* Exactly one source: */
   const uint8_t *torrent_data; size_t torrent_len;  /* .torrent bytes */
@@ -109,6 +112,7 @@ typedef struct {
   bool seed_mode;            /* data is known complete: skip hashing */
   bool paused;
   bool sequential;
+  bool skip_files;           /* no file wanted, also once a magnet's metadata arrives */
   int upload_limit;          /* bytes/s, 0 = unlimited */
   int download_limit;
 } SrLtAddParams;
@@ -122,6 +126,7 @@ typedef struct {
   int download_rate, upload_rate;
   int num_peers, num_seeds;
   int64_t total_done, total_wanted;
+  int64_t all_time_upload;   /* payload bytes sent, kept across restarts */
   int num_pieces;
   char *error;             /* NULL when no error; free with sr_lt_status_clear */
 } SrLtStatus;
