@@ -135,7 +135,7 @@ def answer(app, title, response):
     return dialog
 
 
-def unlock(app):
+def unlock(app, password=PASSWORD):
     app.click(ui.page_tab(app, 'Wallet'))
     app.click(button(app.window, 'Unlock'))
     dialog = window_named(app, 'Unlock Wallet')
@@ -143,8 +143,8 @@ def unlock(app):
     entry = wait_for('the focused password field', lambda: [n for n in dialog.findChildren(
         lambda n: n.roleName in ('password text', 'text') and n.name == 'Password', isLambda=True)
         if has_state(n, pyatspi.STATE_FOCUSED)] or None)[0]
-    rawinput.typeText(PASSWORD)
-    wait_for('the password to be typed', lambda: len(ui.entry_text(entry)) == len(PASSWORD))
+    rawinput.typeText(password)
+    wait_for('the password to be typed', lambda: len(ui.entry_text(entry)) == len(password))
     rawinput.pressKey('Return')
     button(app.window, 'Lock', timeout=60)
     log('the wallet is unlocked')
