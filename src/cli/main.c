@@ -30,6 +30,8 @@ usage (FILE *out)
   fprintf (out, "  buy TITLE-ID   %s\n", _("Buy a view of a title"));
   fprintf (out, "  rewards|claim   %s\n", _("Show and collect seeding rewards"));
   fprintf (out, "  publish FOLDER   %s\n", _("Encrypt, seed and publish a title’s renditions"));
+  fprintf (out, "  watch TITLE-ID|INFOHASH [--output FILE]   %s\n",
+           _("Buy if needed, download and decrypt a title, and sign seeding receipts"));
 }
 
 int
@@ -61,6 +63,8 @@ main (int argc, char **argv)
     return (argv[1][0] == 'r' ? sr_cli_rewards_main : sr_cli_claim_main) (argc - 1, argv + 1);
   if (strcmp (argv[1], "publish") == 0)
     return sr_cli_publish_main (argc - 1, argv + 1);
+  if (strcmp (argv[1], "watch") == 0)
+    return sr_cli_watch_main (argc - 1, argv + 1);
 
   fprintf (stderr, _("Unknown command “%s”\n"), argv[1]);
   usage (stderr);

@@ -25,12 +25,15 @@
 #include "chain/sr-signer.h"
 #include "chain/sr-tx-manager.h"
 #include "crypto/sr-address.h"
+#include "crypto/sr-content-cipher.h"
+#include "crypto/sr-hex.h"
 #include "crypto/sr-u256.h"
 #include "market/sr-catalog.h"
 #include "market/sr-content-keys.h"
 #include "market/sr-key-exchange.h"
 #include "market/sr-publisher.h"
 #include "market/sr-purchase.h"
+#include "market/sr-seeding.h"
 #include "store/sr-store.h"
 #include "torrent/sr-torrent-session.h"
 
@@ -577,6 +580,77 @@ unlock_account (SrSigner       *signer,
   return sr_signer_unlock_finish (signer, wait_for (&result), error);
 }
 
+/* Buys a view of @title after one confirmation, unless the account has
+ * one; returns the view id. @unlocked says whether the account was
+ * unlocked on the way. */
+static char *
+buy_title (const Options  *o,
+           const Network  *net,
+           SrRpcClient    *rpc,
+           SrSigner       *signer,
+           const char     *address,
+           const guint8    from[SR_ADDRESS_LEN],
+           SrCatalog      *catalog,
+           SrStore        *store,
+           guint64         chain_id,
+           SrCatalogTitle *title,
+           gboolean       *unlocked,
+           GError        **error)
+{
+  g_autoptr(SrTxManager) manager = NULL;
+  g_autoptr(GAsyncResult) r_buy = NULL;
+  g_autofree char *price = NULL, *share = NULL, *registry_text = NULL;
+  char *view_id;
+  guint8 token[SR_ADDRESS_LEN];
+  BuyContext ctx = { 0 };
+
+  *unlocked = FALSE;
+  if (sr_catalog_title_get_purchased (title))
+    {
+      fprintf (stderr, _("You already bought a view of “%s”.\n"), sr_catalog_title_get_title (title));
+      return g_strdup (sr_catalog_title_get_view_id (title));
+    }
+  if (net->token == NULL || !sr_address_parse (net->token, token, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("This network has no SEED token address: start the devnet (tools/devnet) or pass --token ADDRESS"));
+      return NULL;
+    }
+
+  price = sr_catalog_title_dup_price_text (title);
+  share = share_text (sr_catalog_title_get_seeder_share_bps (title));
+  registry_text = sr_address_to_checksum (sr_catalog_get_registry (catalog));
+  fprintf (stderr, "%s\n", _("About to buy:"));
+  fprintf (stderr, "  %-14s %s\n", _("Title:"), sr_catalog_title_get_title (title));
+  fprintf (stderr, "  %-14s %s SEED\n", _("Price:"), price);
+  fprintf (stderr, "  %-14s %s\n", _("Seeder share:"), share);
+  fprintf (stderr, "  %-14s %s\n", _("Registry:"), registry_text);
+  fprintf (stderr, "  %-14s %s (%" G_GUINT64_FORMAT ")\n", _("Network:"),
+           chain_id == net->chain_id ? net->name : _("Unknown network"), chain_id);
+
+  if (!unlock_account (signer, o, address, error))
+    return NULL;
+  *unlocked = TRUE;
+
+  ctx.signer = signer;
+  ctx.address = address;
+  ctx.net = net;
+  ctx.title = title;
+  ctx.registry = sr_catalog_get_registry (catalog);
+  ctx.yes = o->yes;
+  manager = sr_tx_manager_new (rpc, store, chain_id, from, sign_with_signer, &ctx, NULL);
+  sr_tx_manager_set_poll_interval (manager, 200);
+  sr_purchase_buy_async (manager, rpc, sr_catalog_get_registry (catalog), token,
+                         sr_catalog_title_get_content_id (title), sr_catalog_title_get_price (title),
+                         progress_cb, NULL, NULL, store_result, &r_buy);
+  view_id = sr_purchase_buy_finish (wait_for (&r_buy), error);
+  if (view_id == NULL)
+    return NULL;
+  sr_catalog_note_purchase (catalog, sr_catalog_title_get_content_id (title), view_id);
+  fprintf (stderr, _("Bought: view %s of “%s”.\n"), view_id, sr_catalog_title_get_title (title));
+  return view_id;
+}
+
 static int
 cmd_buy (const Options *o,
          const Network *net,
@@ -587,14 +661,11 @@ cmd_buy (const Options *o,
   g_autoptr(SrRpcClient) rpc = sr_rpc_client_new (net->rpc_url);
   g_autoptr(SrCatalog) catalog = NULL;
   g_autoptr(SrStore) store = NULL;
-  g_autoptr(SrTxManager) manager = NULL;
-  g_autoptr(GAsyncResult) r_buy = NULL;
-  g_autofree char *address = NULL, *price = NULL, *share = NULL, *registry_text = NULL;
-  g_autofree char *view_id = NULL;
+  g_autofree char *address = NULL, *view_id = NULL;
   guint8 from[SR_ADDRESS_LEN], token[SR_ADDRESS_LEN], id[SR_U256_LEN];
   guint64 chain_id = 0;
+  gboolean unlocked;
   SrCatalogTitle *title;
-  BuyContext ctx = { 0 };
 
   if (!sr_u256_parse (content_id, id, NULL) || sr_u256_is_zero (id))
     {
@@ -624,43 +695,9 @@ cmd_buy (const Options *o,
                    _("No title %s is published on this network (see “seedreel-cli catalog”)"), content_id);
       return 1;
     }
-  if (sr_catalog_title_get_purchased (title))
-    {
-      fprintf (stderr, _("You already bought a view of “%s”.\n"), sr_catalog_title_get_title (title));
-      printf ("%s\n", sr_catalog_title_get_view_id (title));
-      return 0;
-    }
-
-  price = sr_catalog_title_dup_price_text (title);
-  share = share_text (sr_catalog_title_get_seeder_share_bps (title));
-  registry_text = sr_address_to_checksum (sr_catalog_get_registry (catalog));
-  fprintf (stderr, "%s\n", _("About to buy:"));
-  fprintf (stderr, "  %-14s %s\n", _("Title:"), sr_catalog_title_get_title (title));
-  fprintf (stderr, "  %-14s %s SEED\n", _("Price:"), price);
-  fprintf (stderr, "  %-14s %s\n", _("Seeder share:"), share);
-  fprintf (stderr, "  %-14s %s\n", _("Registry:"), registry_text);
-  fprintf (stderr, "  %-14s %s (%" G_GUINT64_FORMAT ")\n", _("Network:"),
-           chain_id == net->chain_id ? net->name : _("Unknown network"), chain_id);
-
-  if (!unlock_account (signer, o, address, error))
-    return 1;
-
-  ctx.signer = signer;
-  ctx.address = address;
-  ctx.net = net;
-  ctx.title = title;
-  ctx.registry = sr_catalog_get_registry (catalog);
-  ctx.yes = o->yes;
-  manager = sr_tx_manager_new (rpc, store, chain_id, from, sign_with_signer, &ctx, NULL);
-  sr_tx_manager_set_poll_interval (manager, 200);
-  sr_purchase_buy_async (manager, rpc, sr_catalog_get_registry (catalog), token,
-                         sr_catalog_title_get_content_id (title), sr_catalog_title_get_price (title),
-                         progress_cb, NULL, NULL, store_result, &r_buy);
-  view_id = sr_purchase_buy_finish (wait_for (&r_buy), error);
+  view_id = buy_title (o, net, rpc, signer, address, from, catalog, store, chain_id, title, &unlocked, error);
   if (view_id == NULL)
     return 1;
-  sr_catalog_note_purchase (catalog, sr_catalog_title_get_content_id (title), view_id);
-  fprintf (stderr, _("Bought: view %s of “%s”.\n"), view_id, sr_catalog_title_get_title (title));
   printf ("%s\n", view_id);
   return 0;
 }
@@ -786,26 +823,55 @@ on_key_served (SrKeyExchange *exchange,
   fprintf (stderr, _("Sent the key to %s (view %s).\n"), address, view_id);
 }
 
-/* The creator keeps its own key, sealed to its own public key. */
 static void
-keep_key (SrSigner                 *signer,
-          SrStore                  *store,
-          const Network            *net,
-          const char               *address,
-          const SrKeyExchangeTitle *title,
-          GBytes                   *key)
+on_receipt_stored (SrSeeding  *seeding,
+                   SrTorrent  *torrent,
+                   const char *peer,
+                   const char *view_id,
+                   guint64     bytes,
+                   gpointer    user_data)
 {
-  g_autoptr(GAsyncResult) r = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) public_key = NULL;
-  g_autoptr(SrStoreContentKey) row = NULL;
+  g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, bytes);
 
-  sr_content_keys_owner_public_key_async (signer, address, title, NULL, store_result, &r);
-  public_key = sr_content_keys_owner_public_key_finish (wait_for (&r), &error);
-  if (public_key != NULL)
-    row = sr_content_keys_seal_for_owner (title->infohash, address, g_bytes_get_data (public_key, NULL), key, &error);
-  if (row == NULL || !sr_store_put_content_key (store, net->name, row, &error))
-    fprintf (stderr, _("Warning: the title’s key was not saved in the library: %s\n"), error->message);
+  fprintf (stderr, _("Receipt from %s: view %s, %s bytes seeded.\n"), peer, view_id, count);
+}
+
+/* Every title in the session gets its key exchange and its receipts; the
+ * creator's own key is kept sealed to its account. */
+/* A loopback address keeps the swarm private (tests, demos). */
+static void
+session_options (const char              *listen,
+                 SrTorrentSessionOptions *so,
+                 char                   **outgoing)
+{
+  if (listen != NULL && g_str_has_prefix (listen, "127."))
+    {
+      sr_torrent_session_options_init_loopback (so);
+      *outgoing = g_strndup (listen, strcspn (listen, ":"));
+      so->outgoing_interfaces = *outgoing;
+    }
+  else
+    {
+      memset (so, 0, sizeof *so);
+      so->enable_dht = so->enable_lsd = so->enable_upnp = so->enable_natpmp = so->enable_utp = TRUE;
+    }
+  so->listen_interfaces = listen;
+}
+
+static SrSeeding *
+start_seeding (SrTorrentSession  *session,
+               SrRegistry        *registry,
+               SrStore           *store,
+               guint64            chain_id,
+               const guint8       from[SR_ADDRESS_LEN],
+               SrSigner          *signer)
+{
+  g_autofree char *network = sr_catalog_network_key (chain_id, sr_registry_get_address (registry));
+
+  SrSeeding *seeding = sr_seeding_new (session, registry, store, network, chain_id, from, signer);
+
+  g_signal_connect (seeding, "receipt-stored", G_CALLBACK (on_receipt_stored), NULL);
+  return seeding;
 }
 
 static int
@@ -822,9 +888,9 @@ cmd_publish (const Options        *o,
   g_autoptr(SrPublication) pub = NULL;
   g_autoptr(SrTorrentSession) session = NULL;
   g_autoptr(SrRegistry) registry = NULL;
-  g_autoptr(SrKeyExchange) exchange = NULL;
+  g_autoptr(SrSeeding) seeding = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(GAsyncResult) r_chain = NULL, r_prepare = NULL, r_publish = NULL, r_shutdown = NULL;
+  g_autoptr(GAsyncResult) r_chain = NULL, r_prepare = NULL, r_publish = NULL, r_shutdown = NULL, r_key = NULL;
   g_autofree char *address = NULL, *title = NULL, *output = NULL, *save_path = NULL;
   g_autofree char *price_text = NULL, *share = NULL, *size = NULL, *store_path = NULL, *store_dir = NULL;
   g_autofree char *content_id_text = NULL, *outgoing = NULL, *price_dec = NULL;
@@ -900,18 +966,7 @@ cmd_publish (const Options        *o,
     return 1;
 
   /* Seeding starts before the title is on chain: its first viewer may be quick. */
-  if (p->listen != NULL && g_str_has_prefix (p->listen, "127."))
-    {
-      sr_torrent_session_options_init_loopback (&so);
-      outgoing = g_strndup (p->listen, strcspn (p->listen, ":"));
-      so.outgoing_interfaces = outgoing;
-    }
-  else
-    {
-      memset (&so, 0, sizeof so);
-      so.enable_dht = so.enable_lsd = so.enable_upnp = so.enable_natpmp = so.enable_utp = TRUE;
-    }
-  so.listen_interfaces = p->listen;
+  session_options (p->listen, &so, &outgoing);
   session = sr_torrent_session_new (&so, error);
   if (session == NULL)
     return 1;
@@ -943,19 +998,21 @@ cmd_publish (const Options        *o,
   content_id_text = sr_u256_to_decimal (content_id);
 
   registry = sr_registry_new (rpc, registry_address);
+  seeding = start_seeding (session, registry, store, chain_id, from, signer);
+  {
+    g_autofree char *infohash = sr_hex_encode_bare (pub->infohash, sizeof pub->infohash);
+    sr_seeding_add_title (seeding, content_id_text, infohash);
+  }
   if (pub->key != NULL)
     {
-      SrKeyExchangeTitle t = { 0 };
+      g_autoptr(GError) key_error = NULL;
 
-      t.chain_id = chain_id;
-      memcpy (t.registry, registry_address, SR_ADDRESS_LEN);
-      memcpy (t.content_id, content_id, SR_U256_LEN);
-      memcpy (t.infohash, pub->infohash, sizeof t.infohash);
-      memcpy (t.payout, from, SR_ADDRESS_LEN);
-      exchange = sr_key_exchange_new (torrent, registry, &t);
-      sr_key_exchange_set_content_key (exchange, pub->key);
-      g_signal_connect (exchange, "key-served", G_CALLBACK (on_key_served), NULL);
-      keep_key (signer, store, net, address, &t, pub->key);
+      sr_seeding_add_key_async (seeding, torrent, pub->key, NULL, store_result, &r_key);
+      if (!sr_seeding_add_key_finish (seeding, wait_for (&r_key), &key_error))
+        fprintf (stderr, _("Warning: the title’s key was not saved in the library: %s\n"), key_error->message);
+      if (sr_seeding_get_key_exchange (seeding, torrent) != NULL)
+        g_signal_connect (sr_seeding_get_key_exchange (seeding, torrent), "key-served",
+                          G_CALLBACK (on_key_served), NULL);
     }
   fprintf (stderr, _("Published “%s” as title %s.\n"), title, content_id_text);
   printf ("%s\n", content_id_text);
@@ -982,10 +1039,275 @@ cmd_publish (const Options        *o,
       g_source_remove (term_id);
       g_clear_handle_id (&dial_id, g_source_remove);
     }
-  g_clear_object (&exchange);
+  g_clear_object (&seeding);
   sr_torrent_session_shutdown_async (session, NULL, store_result, &r_shutdown);
   sr_torrent_session_shutdown_finish (session, wait_for (&r_shutdown), NULL);
   return 0;
+}
+
+/* ---- watch ------------------------------------------------------------ */
+
+typedef struct {
+  char *output;
+  char *listen;
+  char *download_dir;
+  char **peers;
+} WatchOptions;
+
+static void
+watch_options_clear (WatchOptions *w)
+{
+  g_free (w->output);
+  g_free (w->listen);
+  g_free (w->download_dir);
+  g_strfreev (w->peers);
+}
+
+/* An id from the catalog, or the infohash it was published with. */
+static SrCatalogTitle *
+find_title (SrCatalog  *catalog,
+            const char *which)
+{
+  guint8 id[SR_U256_LEN];
+  const char *hash = g_str_has_prefix (which, "0x") ? which + 2 : which;
+
+  if (strlen (hash) == 64)
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (catalog)); i++)
+        {
+          g_autoptr(SrCatalogTitle) title = g_list_model_get_item (G_LIST_MODEL (catalog), i);
+
+          if (g_ascii_strcasecmp (sr_catalog_title_get_infohash (title), hash) == 0)
+            return title;
+        }
+      return NULL;
+    }
+  if (!sr_u256_parse (which, id, NULL) || sr_u256_is_zero (id))
+    return NULL;
+  {
+    g_autofree char *canonical = sr_u256_to_decimal (id);
+    return sr_catalog_lookup (catalog, canonical);
+  }
+}
+
+/* The largest rendition is the one a viewer watches. */
+static guint
+main_file (SrTorrent *torrent)
+{
+  guint best = 0;
+  guint64 best_size = 0;
+
+  for (guint i = 0; i < sr_torrent_get_n_files (torrent); i++)
+    {
+      g_autofree char *path = sr_torrent_dup_file_path (torrent, i);
+
+      if (path != NULL && g_str_has_suffix (path, ".mp4") && sr_torrent_get_file_size (torrent, i) >= best_size)
+        {
+          best = i;
+          best_size = sr_torrent_get_file_size (torrent, i);
+        }
+    }
+  return best;
+}
+
+/* Writes the rendition as it plays: decrypted under @key (NULL for a free
+ * title). */
+static gboolean
+write_rendition (SrTorrent  *torrent,
+                 guint       index,
+                 GBytes     *key,
+                 const char *output,
+                 GError    **error)
+{
+  g_autofree char *inner = sr_torrent_dup_file_path (torrent, index);
+  g_autofree char *path = g_build_filename (sr_torrent_get_save_path (torrent), inner, NULL);
+  g_autoptr(GFile) in_file = g_file_new_for_path (path);
+  g_autoptr(GFile) out_file = g_file_new_for_commandline_arg (output);
+  g_autoptr(GFileInputStream) in = g_file_read (in_file, NULL, error);
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autofree guint8 *buf = g_malloc (1 << 20);
+  guint8 nonce[SR_CONTENT_NONCE_LEN];
+  guint64 offset = 0;
+  gssize n;
+
+  if (in == NULL)
+    return FALSE;
+  out = g_file_replace (out_file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
+  if (out == NULL)
+    return FALSE;
+  if (key != NULL)
+    sr_content_cipher_derive_nonce (inner, nonce);
+  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buf, 1 << 20, NULL, error)) > 0)
+    {
+      if (key != NULL)
+        sr_content_cipher_xor (g_bytes_get_data (key, NULL), nonce, offset, buf, buf, (gsize) n);
+      if (!g_output_stream_write_all (G_OUTPUT_STREAM (out), buf, (gsize) n, NULL, NULL, error))
+        return FALSE;
+      offset += (guint64) n;
+    }
+  return n == 0 && g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
+}
+
+static void
+on_receipt_acknowledged (SrReceipts *receipts,
+                         const char *seeder,
+                         guint64     bytes,
+                         gpointer    user_data)
+{
+  g_hash_table_replace (user_data, g_strdup (seeder), g_memdup2 (&bytes, sizeof bytes));
+}
+
+static gboolean
+stop_waiting (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cmd_watch (const Options      *o,
+           const WatchOptions *w,
+           const Network      *net,
+           const char         *which,
+           GError            **error)
+{
+  g_autoptr(SrSigner) signer = NULL;
+  g_autoptr(SrRpcClient) rpc = sr_rpc_client_new (net->rpc_url);
+  g_autoptr(SrCatalog) catalog = NULL;
+  g_autoptr(SrStore) store = NULL;
+  g_autoptr(SrTorrentSession) session = NULL;
+  g_autoptr(SrRegistry) registry = NULL;
+  g_autoptr(SrSeeding) seeding = NULL;
+  g_autoptr(GBytes) key = NULL;
+  g_autoptr(GAsyncResult) r_key = NULL, r_flush = NULL, r_shutdown = NULL;
+  g_autoptr(GError) flush_error = NULL;
+  g_autofree char *address = NULL, *view_id_text = NULL, *magnet = NULL, *outgoing = NULL;
+  g_autofree char *download_dir = NULL;
+  guint8 from[SR_ADDRESS_LEN], view_id[SR_U256_LEN], key_check[SR_KEY_CHECK_LEN];
+  guint64 chain_id = 0;
+  gboolean unlocked = FALSE, paid, interrupted = FALSE;
+  SrTorrentSessionOptions so;
+  SrTorrentAddOptions ao = { 0 };
+  SrCatalogTitle *title;
+  g_autoptr(GHashTable) acknowledged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  SrTorrent *torrent;
+  Dialer dialer = { 0 };
+  guint dial_id = 0, int_id, term_id;
+  int status = 0;
+
+  signer = spawn_for_account (o, &address, from, error);
+  if (signer == NULL)
+    return 1;
+  catalog = open_catalog (net, rpc, from, &chain_id, &store, error);
+  if (catalog == NULL)
+    return 1;
+  title = find_title (catalog, which);
+  if (title == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("No title %s is published on this network (see “seedreel-cli catalog”)"), which);
+      return 1;
+    }
+  paid = sr_catalog_title_get_key_check (title, key_check);
+  view_id_text = buy_title (o, net, rpc, signer, address, from, catalog, store, chain_id, title, &unlocked, error);
+  if (view_id_text == NULL)
+    return 1;
+  if (!sr_u256_parse (view_id_text, view_id, error))
+    return 1;
+  /* Receipts and the key are signed by the wallet agent. */
+  if (!unlocked && !unlock_account (signer, o, address, error))
+    return 1;
+
+  session_options (w->listen, &so, &outgoing);
+  download_dir = w->download_dir != NULL ? g_strdup (w->download_dir) : sr_torrent_session_default_download_dir ();
+  g_mkdir_with_parents (download_dir, 0700);
+  so.download_dir = download_dir;
+  session = sr_torrent_session_new (&so, error);
+  if (session == NULL)
+    return 1;
+  registry = sr_registry_new (rpc, sr_catalog_get_registry (catalog));
+  seeding = start_seeding (session, registry, store, chain_id, from, signer);
+  magnet = sr_catalog_title_dup_magnet (title);
+  ao.magnet = magnet;
+  ao.save_path = download_dir;
+  ao.peers = (const char * const *) w->peers;
+  ao.flags = SR_TORRENT_ADD_SEQUENTIAL;
+  torrent = sr_torrent_session_add (session, &ao, error);
+  if (torrent == NULL)
+    return 1;
+  if (!sr_seeding_start_viewing (seeding, torrent, view_id, error))
+    return 1;
+  g_signal_connect (sr_seeding_get_receipts (seeding, torrent), "receipt-acknowledged",
+                    G_CALLBACK (on_receipt_acknowledged), acknowledged);
+  dialer.torrent = torrent;
+  dialer.peers = w->peers;
+  if (w->peers != NULL)
+    dial_id = g_timeout_add_seconds (2, dial_peers, &dialer);
+  int_id = g_unix_signal_add (SIGINT, stop_waiting, &interrupted);
+  term_id = g_unix_signal_add (SIGTERM, stop_waiting, &interrupted);
+
+  fprintf (stderr, _("Fetching “%s”…\n"), sr_catalog_title_get_title (title));
+  if (paid)
+    {
+      sr_seeding_fetch_key_async (seeding, torrent, view_id, key_check, NULL, store_result, &r_key);
+      key = sr_seeding_fetch_key_finish (seeding, wait_for (&r_key), error);
+      if (key == NULL)
+        status = 1;
+      else
+        fprintf (stderr, "%s\n", _("Received the title’s key."));
+    }
+  while (status == 0 && !interrupted && sr_torrent_get_progress (torrent) < 1.0)
+    {
+      if (sr_torrent_get_error_message (torrent) != NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sr_torrent_get_error_message (torrent));
+          status = 1;
+        }
+      else
+        g_main_context_iteration (NULL, TRUE);
+    }
+  if (interrupted && status == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Stopped before the whole title arrived"));
+      status = 1;
+    }
+  if (status == 0)
+    {
+      guint index = main_file (torrent);
+      g_autofree char *size = g_format_size (sr_torrent_get_file_size (torrent, index));
+      g_autofree char *inner = sr_torrent_dup_file_path (torrent, index);
+
+      fprintf (stderr, _("All of “%s” arrived and matches its hashes (%s).\n"), inner, size);
+      if (w->output != NULL && !write_rendition (torrent, index, key, w->output, error))
+        status = 1;
+      else if (w->output != NULL)
+        printf ("%s\n", w->output);
+    }
+
+  /* What arrived is paid for with receipts, even when the download stopped. */
+  sr_seeding_flush_async (seeding, torrent, 30, NULL, store_result, &r_flush);
+  if (!sr_seeding_flush_finish (seeding, wait_for (&r_flush), &flush_error))
+    fprintf (stderr, _("Warning: %s\n"), flush_error->message);
+  {
+    GHashTableIter iter;
+    gpointer seeder, bytes;
+
+    g_hash_table_iter_init (&iter, acknowledged);
+    while (g_hash_table_iter_next (&iter, &seeder, &bytes))
+      {
+        g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, *(guint64 *) bytes);
+
+        fprintf (stderr, _("Receipt for %s bytes acknowledged by %s.\n"), count, (const char *) seeder);
+      }
+  }
+
+  g_source_remove (int_id);
+  g_source_remove (term_id);
+  g_clear_handle_id (&dial_id, g_source_remove);
+  g_clear_object (&seeding);
+  sr_torrent_session_shutdown_async (session, NULL, store_result, &r_shutdown);
+  sr_torrent_session_shutdown_finish (session, wait_for (&r_shutdown), NULL);
+  return status;
 }
 
 /* ---- entry points ----------------------------------------------------- */
@@ -1104,6 +1426,57 @@ sr_cli_publish_main (int argc, char **argv)
       network_clear (&net);
     }
   publish_options_clear (&p);
+  options_clear (&o);
+  return status;
+}
+
+int
+sr_cli_watch_main (int argc, char **argv)
+{
+  Options o = { 0 };
+  WatchOptions w = { 0 };
+  Network net = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  int status = 2;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &w.output, N_("Write the title’s main rendition, decrypted, to FILE (default: only check it)"), N_("FILE") },
+    { "download-dir", 0, 0, G_OPTION_ARG_FILENAME, &w.download_dir, N_("Where the torrent is downloaded (default: the Videos folder)"), N_("DIR") },
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &w.listen, N_("Listen on ADDRESS:PORT (port 0 picks a free one); loopback turns off DHT, LSD, UPnP, NAT-PMP and uTP"), N_("ADDRESS:PORT") },
+    { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &w.peers, N_("Also connect to this peer (repeatable)"), N_("ADDRESS:PORT") },
+    { "rpc-url", 0, 0, G_OPTION_ARG_STRING, &o.rpc_url, N_("The Ethereum JSON-RPC endpoint (default: the network profile)"), N_("URL") },
+    { "registry", 0, 0, G_OPTION_ARG_STRING, &o.registry, N_("The SeedreelRegistry contract (default: the network profile)"), N_("ADDRESS") },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &o.token, N_("The SEED token contract (default: the network profile)"), N_("ADDRESS") },
+    { "account", 'a', 0, G_OPTION_ARG_STRING, &o.account, N_("The viewer’s account (default: the first)"), N_("ADDRESS") },
+    { "password-file", 'p', 0, G_OPTION_ARG_FILENAME, &o.password_file, N_("Read the password from FILE instead of the terminal"), N_("FILE") },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &o.yes, N_("Buy without asking for confirmation"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new ("TITLE-ID|INFOHASH");
+  g_option_context_set_summary (context, _("Watch a title: buy a view if needed, receive its key, download it all "
+                                           "and sign seeding receipts to the peers who sent it"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    fprintf (stderr, "%s\n", error->message);
+  else if (argc != 2)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+      fprintf (stderr, "%s", help);
+    }
+  else
+    {
+      network_load (&net, &o);
+      status = cmd_watch (&o, &w, &net, argv[1], &error);
+      if (error != NULL)
+        {
+          fprintf (stderr, _("Error: %s\n"), error->message);
+          if (status == 0)
+            status = 1;
+        }
+      network_clear (&net);
+    }
+  watch_options_clear (&w);
   options_clear (&o);
   return status;
 }
