@@ -44,7 +44,16 @@ struct _SrTxManager
   guint poll_interval_ms;
   gboolean chain_checked;
   gboolean fail_broadcast;
+
+  /* Transactions whose nonce the chain has passed while no receipt of
+   * theirs was found yet, by id → when that was first seen (monotonic µs). */
+  GHashTable *unexplained_since;
 };
+
+/* A node may count a nonce as used a moment before it serves the receipt
+ * of the transaction that used it (anvil does; so can a load-balanced
+ * RPC): a transaction is called replaced only once that has lasted. */
+#define REPLACED_GRACE_US (3 * G_USEC_PER_SEC)
 
 G_DEFINE_FINAL_TYPE (SrTxManager, sr_tx_manager, G_TYPE_OBJECT)
 
@@ -922,9 +931,26 @@ refresh_settle (GTask *task)
 
       if (tx->state != SR_STORE_TX_SIGNED && tx->state != SR_STORE_TX_BROADCAST)
         continue;  /* settled by its receipt in this pass */
+      if (!g_hash_table_contains (job->settled_nonces, &nonce) && tx->nonce < job->confirmed_count)
+        {
+          gint64 now = g_get_monotonic_time ();
+          gint64 since = GPOINTER_TO_SIZE (g_hash_table_lookup (self->unexplained_since, &tx->id));
+
+          if (since == 0)
+            {
+              gint64 *id = g_new (gint64, 1);
+
+              *id = tx->id;
+              g_hash_table_insert (self->unexplained_since, id, GSIZE_TO_POINTER ((gsize) now));
+              continue;
+            }
+          if (now - since < REPLACED_GRACE_US)
+            continue;
+        }
       if (g_hash_table_contains (job->settled_nonces, &nonce) || tx->nonce < job->confirmed_count)
         {
           /* Another transaction used this nonce: ours can never be included. */
+          g_hash_table_remove (self->unexplained_since, &tx->id);
           set_state (self, tx->id, SR_STORE_TX_REPLACED, -1);
           continue;
         }
@@ -1258,6 +1284,7 @@ sr_tx_manager_finalize (GObject *object)
   SrTxManager *self = SR_TX_MANAGER (object);
 
   g_clear_pointer (&self->from_text, g_free);
+  g_clear_pointer (&self->unexplained_since, g_hash_table_unref);
 
   G_OBJECT_CLASS (sr_tx_manager_parent_class)->finalize (object);
 }
@@ -1285,6 +1312,7 @@ static void
 sr_tx_manager_init (SrTxManager *self)
 {
   self->poll_interval_ms = DEFAULT_POLL_INTERVAL_MS;
+  self->unexplained_since = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 SrTxManager *
