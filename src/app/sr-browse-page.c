@@ -4,7 +4,8 @@
  * new blocks, so titles appear as they are published. With no titles (or
  * no network) the page says what will appear here.
  *
- * Posters are a placeholder until a title's poster has been fetched.
+ * Posters are a placeholder until a title's poster has been fetched from
+ * its torrent (SrTitleMedia), which a card asks for when it is shown.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 
 #include "crypto/sr-address.h"
 #include "market/sr-catalog.h"
+#include "market/sr-title-media.h"
 #include "sr-application.h"
 #include "sr-browse-page.h"
 #include "sr-title-page.h"
@@ -34,6 +36,7 @@ struct _SrBrowsePage
   /* Owned references */
   SrApplication *application;
   SrCatalog *catalog;
+  SrTitleMedia *media;
   GtkCustomFilter *filter;
   GtkFilterListModel *filtered;
   GCancellable *cancellable;
@@ -45,6 +48,28 @@ struct _SrBrowsePage
 G_DEFINE_FINAL_TYPE (SrBrowsePage, sr_browse_page, ADW_TYPE_BIN)
 
 static void update_content (SrBrowsePage *self);
+
+/* A title's poster and details, fetched from its torrent once something
+ * shows it. Without a torrent session the placeholder stays. */
+static void
+request_media (SrBrowsePage   *self,
+               SrCatalogTitle *title)
+{
+  if (self->media == NULL && self->application != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      SrTorrentSession *session = sr_application_get_torrent_session (self->application, &error);
+
+      if (session == NULL)
+        {
+          g_debug ("No posters without the torrent session: %s", error->message);
+          return;
+        }
+      self->media = sr_title_media_new (session, NULL);
+    }
+  if (self->media != NULL)
+    sr_title_media_request (self->media, title);
+}
 
 /* ---- cards ------------------------------------------------------------- */
 
@@ -147,6 +172,7 @@ bind_cb (GtkSignalListItemFactory *factory,
 {
   SrCatalogTitle *title = gtk_list_item_get_item (item);
 
+  request_media (user_data, title);
   card_update (item);
   /* Bought, seeders and poster change while the card is shown. */
   g_signal_connect_object (title, "notify", G_CALLBACK (card_update), item, G_CONNECT_SWAPPED);
@@ -222,6 +248,15 @@ update_content (SrBrowsePage *self)
 /* ---- the catalog ------------------------------------------------------- */
 
 static void
+open_title (SrBrowsePage   *self,
+            SrCatalogTitle *title)
+{
+  request_media (self, title);
+  sr_title_page_show (self->title_page, self->application, self->catalog, title);
+  gtk_stack_set_visible_child_name (self->stack, "title");
+}
+
+static void
 grid_activate_cb (SrBrowsePage *self,
                   guint         position)
 {
@@ -231,8 +266,21 @@ grid_activate_cb (SrBrowsePage *self,
 
   if (title == NULL || self->catalog == NULL)
     return;
-  sr_title_page_show (self->title_page, self->application, self->catalog, title);
-  gtk_stack_set_visible_child_name (self->stack, "title");
+  open_title (self, title);
+}
+
+gboolean
+sr_browse_page_show_title (SrBrowsePage *self,
+                           const char   *content_id)
+{
+  SrCatalogTitle *title;
+
+  g_return_val_if_fail (SR_IS_BROWSE_PAGE (self), FALSE);
+  title = self->catalog != NULL && content_id != NULL ? sr_catalog_lookup (self->catalog, content_id) : NULL;
+  if (title == NULL)
+    return FALSE;
+  open_title (self, title);
+  return TRUE;
 }
 
 static void
@@ -370,6 +418,7 @@ sr_browse_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->retry_id, g_source_remove);
   drop_catalog (self);
+  g_clear_object (&self->media);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->application);
   /* The template's stack is the bin's own child: let the bin drop it first,
@@ -427,7 +476,7 @@ sr_browse_page_init (SrBrowsePage *self)
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), NULL);
   gtk_grid_view_set_factory (self->grid_view, factory);
   gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (sorted))));

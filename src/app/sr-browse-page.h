@@ -8,4 +8,9 @@ G_BEGIN_DECLS
 #define SR_TYPE_BROWSE_PAGE (sr_browse_page_get_type ())
 G_DECLARE_FINAL_TYPE (SrBrowsePage, sr_browse_page, SR, BROWSE_PAGE, AdwBin)
 
+/* Opens the catalog title @content_id's page; FALSE when the catalog does
+ * not (yet) hold it. */
+gboolean sr_browse_page_show_title (SrBrowsePage *self,
+                                    const char   *content_id);
+
 G_END_DECLS
