@@ -25,7 +25,7 @@
 #else
 #define STOP_LIMIT_MS 100
 #endif
-#define CLIP_SECONDS 12
+#define CLIP_SECONDS 16
 
 static char *work_dir;
 static char *clear_path;    /* <work>/clear/clip.mp4 */
@@ -356,7 +356,9 @@ test_first_frame_and_seek (void)
   double progress;
   GstClockTime pts;
 
-  swarm_start (&s, clear_path, clear_torrent, 256 * 1024, NULL);
+  /* Slow enough that a sanitizer build on a loaded machine, which takes
+   * many seconds to its first frame, still finds 75 % of the file missing. */
+  swarm_start (&s, clear_path, clear_torrent, 160 * 1024, NULL);
   sr_player_play (s.player);
   g_assert_true (wait_until (has_frame, &s, 20000));
   g_assert_no_error (s.error);
