@@ -8,7 +8,19 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "chain/sr-signer.h"
+#include "crypto/sr-address.h"
+#include "crypto/sr-hex.h"
+#include "crypto/sr-u256.h"
+#include "market/sr-catalog.h"
+#include "market/sr-catalog-title.h"
+#include "market/sr-content-keys.h"
+#include "market/sr-publisher.h"
+#include "market/sr-rewards.h"
+#include "sr-application.h"
 #include "sr-create-page.h"
+#include "sr-my-titles.h"
+#include "sr-pending-tx.h"
 #include "sr-worker-host.h"
 #include "sr-worker-tokens.h"
 #include "transcode/sr-remote-transcode.h"
@@ -40,6 +52,9 @@ struct _SrCreatePage
   GtkListBox         *rungs_list;
   GtkLabel           *status_label;
   GtkBox             *finish_box;
+  GtkButton          *publish_button;
+  GtkButton          *browse_button;
+  SrMyTitles         *my_titles;
 
   /* Owned References */
   GSettings          *settings;
@@ -53,6 +68,15 @@ struct _SrCreatePage
   GPtrArray          *rung_bars;
   gboolean            follow_end;      /* keep the progress in view as it grows */
   gboolean            scrolling;
+
+  /* Publishing the checked folder */
+  SrApplication      *application;
+  SrPublication      *publication;     /* prepared: kept so that a retry reuses it */
+  char               *publish_account;
+  gboolean            key_kept;        /* the owner's sealed key is in the library */
+  gboolean            publishing;
+  gboolean            published;
+  SrPendingTx        *pending;         /* the transaction waiting for the user's word */
 };
 
 G_DEFINE_FINAL_TYPE (SrCreatePage, sr_create_page, ADW_TYPE_BIN)
@@ -70,15 +94,26 @@ set_status (SrCreatePage *self,
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
 }
 
-/* While a job runs the page grows at its end (rungs, checks, the result);
- * it follows that end until the user scrolls back up. */
+/* While a job runs the page grows at the end of its progress (rungs,
+ * checks, the result, just above My Titles); it follows that end until the
+ * user scrolls back up. */
+static gdouble
+progress_end (SrCreatePage  *self,
+              GtkAdjustment *adj)
+{
+  /* My Titles' height, the box spacing and the margin below it. */
+  gdouble below = gtk_widget_get_height (GTK_WIDGET (self->my_titles)) + 24 + 24 + 12;
+
+  return MAX (0, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - below);
+}
+
 static void
 scroll_to_end (SrCreatePage *self)
 {
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
 
   self->scrolling = TRUE;
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  gtk_adjustment_set_value (adj, progress_end (self, adj));
   self->scrolling = FALSE;
 }
 
@@ -95,8 +130,7 @@ static void
 on_scroll_value_changed (GtkAdjustment *adj,
                          SrCreatePage  *self)
 {
-  if (!self->scrolling &&
-      gtk_adjustment_get_value (adj) < gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 1)
+  if (!self->scrolling && gtk_adjustment_get_value (adj) < progress_end (self, adj) - 1)
     self->follow_end = FALSE;
 }
 
@@ -104,6 +138,18 @@ static gboolean
 is_running (SrCreatePage *self)
 {
   return self->job != NULL;
+}
+
+/* A new folder is a new title: nothing of the last one's publishing applies. */
+static void
+forget_publication (SrCreatePage *self)
+{
+  g_clear_pointer (&self->publication, sr_publication_free);
+  self->key_kept = FALSE;
+  self->published = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->publish_button), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->publish_button), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->browse_button), FALSE);
 }
 
 static void
@@ -280,7 +326,7 @@ on_choose_clicked (SrCreatePage *self)
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-  if (is_running (self))
+  if (is_running (self) || self->publishing)
     return;
   chooser = gtk_file_chooser_native_new (_("Choose a Video"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
@@ -542,6 +588,7 @@ token_found (GObject      *source,
   g_clear_object (&self->output_dir);
   self->output_dir = g_file_new_for_path (path);
 
+  forget_publication (self);
   client = sr_worker_client_new (data->url, token);
   self->job = sr_remote_transcode_new (client, self->probe, self->ladder, self->output_dir);
   sr_remote_transcode_set_title (self->job, gtk_editable_get_text (GTK_EDITABLE (self->title_row)));
@@ -574,6 +621,8 @@ on_start_clicked (SrCreatePage *self)
   GtkStringObject *item;
   StartData *data;
 
+  if (self->publishing)
+    return;
   if (is_running (self))
     {
       g_cancellable_cancel (self->cancellable);
@@ -613,23 +662,459 @@ on_open_folder_clicked (SrCreatePage *self)
   gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
 }
 
+/* ---- Publishing ----
+ *
+ * Prepare (encrypt a paid title, make the torrent) → seed it in the app's
+ * session → keep the content key, sealed to the account, in the library →
+ * one confirmation of the publish transaction → on chain. Each step says
+ * what went wrong in words the user can act on; the prepared folder is kept
+ * in memory, so pressing Publish again resumes from the step that failed
+ * (the transaction is sent once per torrent, whatever the number of tries). */
+
+static void
+publish_failed (SrCreatePage *self,
+                const char   *what)
+{
+  g_autofree gchar *text = g_strdup_printf (_("%s The prepared title is kept: press Publish again to retry."), what);
+
+  self->publishing = FALSE;
+  set_inputs_sensitive (self, TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->publish_button), TRUE);
+  set_status (self, text, TRUE);
+}
+
+/* The publishing flow's callbacks only go on while the page is in a window. */
+static gboolean
+publish_gone (SrCreatePage *self,
+              GError       *error)
+{
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    publish_failed (self, _("Not published."));
+  else
+    self->publishing = FALSE;
+  return TRUE;
+}
+
+static guint16
+share_bps (SrCreatePage *self)
+{
+  return (guint16) (gtk_spin_button_get_value (self->share_spin) * 100 + 0.5);
+}
+
+/* The price spin has two decimals: cents of SEED → base units (18 decimals). */
+static void
+price_units (SrCreatePage *self,
+             guint8        price[SR_U256_LEN])
+{
+  guint64 cents = (guint64) (gtk_spin_button_get_value (self->price_spin) * 100 + 0.5);
+  g_autofree gchar *text = g_strdup_printf ("%" G_GUINT64_FORMAT "0000000000000000", cents);
+
+  if (cents == 0 || !sr_u256_parse (text, price, NULL))
+    sr_u256_from_uint64 (price, 0);
+}
+
+static gchar *
+share_percent_text (guint bps)
+{
+  if (bps % 100 == 0)
+    return g_strdup_printf ("%u %%", bps / 100);
+  return g_strdup_printf ("%u.%02u %%", bps / 100, bps % 100);
+}
+
+static void
+publish_answered (GObject  *owner,
+                  gboolean  accepted)
+{
+  if (accepted)
+    set_status (SR_CREATE_PAGE (owner), _("Waiting for the title to be included…"), FALSE);
+}
+
+/* The wallet agent's summary of the publish transaction: the one
+ * confirmation, with what is published and what it costs. */
+static void
+confirm_cb (GVariant   *summary,
+            const char *token,
+            GVariant   *tx,
+            GTask      *task,
+            gpointer    user_data)
+{
+  SrCreatePage *self = user_data;
+  SrNetworkProfile *profile = sr_application_get_network_profile (self->application);
+  const char *title = gtk_editable_get_text (GTK_EDITABLE (self->title_row));
+  guint8 price[SR_U256_LEN];
+  g_autofree gchar *price_dec = NULL, *price_units_text = NULL, *price_text = NULL, *share = NULL;
+  g_autofree gchar *fee = NULL, *network_text = NULL, *heading = NULL, *body = NULL;
+  guint64 chain_id = 0;
+
+  sr_pending_tx_hold (self->pending, task, tx, token);
+
+  g_variant_lookup (summary, "chain-id", "t", &chain_id);
+  fee = sr_rewards_dup_max_fee_text (summary);
+  price_units (self, price);
+  price_dec = sr_u256_to_decimal (price);
+  price_units_text = sr_catalog_format_units (price_dec, 18);
+  price_text = sr_u256_is_zero (price) ? g_strdup (_("Free"))
+                                       /* TRANSLATORS: an amount of the SEED token, e.g. "1.5 SEED" */
+                                       : g_strdup_printf (_("%s SEED"), price_units_text);
+  share = share_percent_text (share_bps (self));
+  /* TRANSLATORS: a network's name and its chain ID, e.g. "Devnet (chain ID 31337)" */
+  network_text = g_strdup_printf (_("%s (chain ID %llu)"),
+                                  chain_id == sr_network_profile_get_chain_id (profile)
+                                    ? sr_network_profile_get_name (profile) : _("Unknown network"),
+                                  (unsigned long long) chain_id);
+  heading = g_strdup_printf (_("Publish “%s”?"), title);
+  body = g_strdup_printf ("%s\n\n%s %s\n%s %s\n%s %s\n%s %s\n%s %s ETH",
+                          sr_u256_is_zero (price)
+                            ? _("Anyone will be able to watch it for free.")
+                            : _("Its video is encrypted; a viewer gets the key after paying."),
+                          _("Title:"), title,
+                          _("Price:"), price_text,
+                          _("Seeder share:"), share,
+                          _("Network:"), network_text,
+                          _("Maximum network fee:"), fee);
+  sr_pending_tx_ask (self->pending, GTK_WIDGET (self), self->application, self->publish_account, heading, body,
+                     _("_Publish"), _("Not published: you cancelled"), self->cancellable, publish_answered);
+  set_status (self, _("Check the publication and confirm it…"), FALSE);
+}
+
+static void
+published_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SrCreatePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint8 content_id[SR_U256_LEN];
+  g_autofree gchar *id_text = NULL, *text = NULL;
+
+  (void) source;
+  if (self->application != NULL)
+    sr_application_set_send_confirmer (self->application, NULL, NULL);
+  if (!sr_publisher_publish_finish (result, content_id, &error))
+    {
+      if (publish_gone (self, error))
+        return;
+      text = g_strdup_printf (_("Not published: %s."), error->message);
+      publish_failed (self, text);
+      return;
+    }
+  self->publishing = FALSE;
+  self->published = TRUE;
+  id_text = sr_u256_to_decimal (content_id);
+  if (gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
+    return;
+  text = g_strdup_printf (_("“%s” is published as title %s, and Seedreel seeds it while it runs."),
+                          gtk_editable_get_text (GTK_EDITABLE (self->title_row)), id_text);
+  set_status (self, text, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->publish_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->browse_button), TRUE);
+  set_inputs_sensitive (self, TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), TRUE);
+  sr_my_titles_refresh (self->my_titles);
+}
+
+static void
+publish_on_chain (SrCreatePage *self)
+{
+  g_autoptr(GError) error = NULL;
+  SrNetworkProfile *profile = sr_application_get_network_profile (self->application);
+  SrTxManager *manager = sr_application_get_tx_manager (self->application, self->publish_account, &error);
+  guint8 registry[SR_ADDRESS_LEN], price[SR_U256_LEN];
+
+  if (manager == NULL)
+    {
+      publish_failed (self, error->message);
+      return;
+    }
+  if (!sr_address_parse (sr_network_profile_get_registry_address (profile), registry, NULL))
+    {
+      publish_failed (self, _("This network has no registry address: set one in Preferences → Network."));
+      return;
+    }
+  price_units (self, price);
+  set_status (self, _("Asking your wallet to prepare the publication…"), FALSE);
+  sr_application_set_send_confirmer (self->application, confirm_cb, self);
+  sr_publisher_publish_async (manager, sr_application_get_rpc_client (self->application), registry,
+                              self->publication, price, share_bps (self), self->cancellable,
+                              published_cb, g_object_ref (self));
+}
+
+static gboolean
+key_title (SrCreatePage       *self,
+           SrKeyExchangeTitle *t)
+{
+  SrNetworkProfile *profile = sr_application_get_network_profile (self->application);
+
+  memset (t, 0, sizeof *t);
+  t->chain_id = sr_network_profile_get_chain_id (profile);
+  memcpy (t->infohash, self->publication->infohash, sizeof t->infohash);
+  /* Not on chain yet: the content id is not needed to seal the owner's copy. */
+  return sr_address_parse (sr_network_profile_get_registry_address (profile), t->registry, NULL) &&
+         sr_address_parse (self->publish_account, t->payout, NULL);
+}
+
+static void
+owner_key_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SrCreatePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) public_key = sr_content_keys_owner_public_key_finish (result, &error);
+  g_autoptr(SrStoreContentKey) row = NULL;
+  g_autofree gchar *network = NULL;
+  SrKeyExchangeTitle t;
+  SrStore *store;
+
+  (void) source;
+  if (publish_gone (self, error))
+    return;
+  store = sr_application_get_store (self->application);
+  if (public_key != NULL && key_title (self, &t))
+    {
+      row = sr_content_keys_seal_for_owner (t.infohash, self->publish_account, g_bytes_get_data (public_key, NULL),
+                                            self->publication->key, &error);
+      network = sr_catalog_network_key (t.chain_id, t.registry);
+    }
+  if (row == NULL || store == NULL || !sr_store_put_content_key (store, network, row, &error))
+    {
+      g_autofree gchar *text = g_strdup_printf (_("The title’s key could not be kept in your library (%s), so "
+                                                  "nothing was published."),
+                                                error != NULL ? error->message : _("the library is not open"));
+      publish_failed (self, text);
+      return;
+    }
+  self->key_kept = TRUE;
+  publish_on_chain (self);
+}
+
+static void
+keep_key (SrCreatePage *self)
+{
+  g_autoptr(GError) error = NULL;
+  SrSigner *signer;
+  SrKeyExchangeTitle t;
+
+  if (self->publication->key == NULL || self->key_kept)
+    {
+      publish_on_chain (self);
+      return;
+    }
+  if ((signer = sr_application_get_signer (self->application, &error)) == NULL)
+    {
+      publish_failed (self, error->message);
+      return;
+    }
+  if (!key_title (self, &t))
+    {
+      publish_failed (self, _("This network has no registry address: set one in Preferences → Network."));
+      return;
+    }
+  set_status (self, _("Keeping the title’s key in your library…"), FALSE);
+  sr_content_keys_owner_public_key_async (signer, self->publish_account, &t, self->cancellable, owner_key_cb,
+                                          g_object_ref (self));
+}
+
+static SrTorrent *
+find_torrent (SrTorrentSession *session,
+              const guint8      infohash[32])
+{
+  g_autoptr(GPtrArray) torrents = sr_torrent_session_list_torrents (session);
+  g_autofree gchar *hex = sr_hex_encode_bare (infohash, 32);
+
+  for (guint i = 0; torrents != NULL && i < torrents->len; i++)
+    {
+      g_autofree char *v2 = sr_torrent_dup_info_hash_v2 (torrents->pdata[i]);
+
+      if (v2 != NULL && g_ascii_strcasecmp (v2, hex) == 0)
+        return torrents->pdata[i];
+    }
+  return NULL;
+}
+
+static void
+start_seeding (SrCreatePage *self)
+{
+  g_autoptr(GError) error = NULL;
+  SrTorrentSession *session = sr_application_get_torrent_session (self->application, &error);
+  g_autofree gchar *save_path = NULL;
+  SrTorrentAddOptions ao = { 0 };
+
+  if (session == NULL)
+    {
+      g_autofree gchar *text = g_strdup_printf (_("Seedreel could not start seeding: %s."), error->message);
+      publish_failed (self, text);
+      return;
+    }
+  if (find_torrent (session, self->publication->infohash) == NULL)
+    {
+      set_status (self, _("Starting to seed…"), FALSE);
+      save_path = g_path_get_dirname (self->publication->folder);
+      ao.torrent = self->publication->torrent;
+      ao.save_path = save_path;
+      ao.flags = SR_TORRENT_ADD_SEED_MODE;
+      if (sr_torrent_session_add (session, &ao, &error) == NULL)
+        {
+          g_autofree gchar *text = g_strdup_printf (_("Seedreel could not start seeding: %s."), error->message);
+          publish_failed (self, text);
+          return;
+        }
+    }
+  keep_key (self);
+}
+
+static void
+prepared_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(SrCreatePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SrPublication *publication = sr_publisher_prepare_finish (result, &error);
+
+  (void) source;
+  if (publish_gone (self, error))
+    {
+      g_clear_pointer (&publication, sr_publication_free);
+      return;
+    }
+  if (publication == NULL)
+    {
+      g_autofree gchar *text = g_strdup_printf (_("The title could not be prepared: %s."), error->message);
+      publish_failed (self, text);
+      return;
+    }
+  g_clear_pointer (&self->publication, sr_publication_free);
+  self->publication = publication;
+  self->key_kept = FALSE;
+  start_seeding (self);
+}
+
+static void
+prepare (SrCreatePage *self)
+{
+  guint8 price[SR_U256_LEN];
+  gboolean paid;
+  g_autofree gchar *output = NULL;
+
+  price_units (self, price);
+  paid = !sr_u256_is_zero (price);
+  /* A retry reuses what was prepared, unless the title turned free or paid. */
+  if (self->publication != NULL && (self->publication->key != NULL) == paid)
+    {
+      start_seeding (self);
+      return;
+    }
+  output = g_build_filename (g_get_user_data_dir (), "seedreel", "published", NULL);
+  set_status (self, paid ? _("Encrypting the video and making its torrent…") : _("Making the title’s torrent…"), FALSE);
+  sr_publisher_prepare_async (g_file_peek_path (self->output_dir), output,
+                              gtk_editable_get_text (GTK_EDITABLE (self->title_row)),
+                              gtk_editable_get_text (GTK_EDITABLE (self->description_row)),
+                              paid, self->cancellable, prepared_cb, g_object_ref (self));
+}
+
+static void
+unlocked_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(SrCreatePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean unlocked = FALSE;
+
+  if (!sr_signer_is_unlocked_finish (SR_SIGNER (source), result, &unlocked, &error))
+    {
+      if (!publish_gone (self, error))
+        publish_failed (self, error->message);
+      return;
+    }
+  if (gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
+    {
+      self->publishing = FALSE;
+      return;
+    }
+  if (!unlocked)
+    {
+      publish_failed (self, _("Your wallet is locked: unlock it on the Wallet page."));
+      return;
+    }
+  prepare (self);
+}
+
+static void
+publish_accounts_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(SrCreatePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) accounts = sr_signer_list_accounts_finish (SR_SIGNER (source), result, &error);
+  const char *account;
+
+  if (accounts == NULL)
+    {
+      if (!publish_gone (self, error))
+        publish_failed (self, error->message);
+      return;
+    }
+  if (accounts->len == 0)
+    {
+      publish_failed (self, _("Publishing needs a wallet: create or import one on the Wallet page."));
+      return;
+    }
+  account = ((SrSignerAccount *) accounts->pdata[0])->address;
+  if (g_strcmp0 (account, self->publish_account) != 0)
+    {
+      /* Another account: its key copy is its own. */
+      g_free (self->publish_account);
+      self->publish_account = g_strdup (account);
+      self->key_kept = FALSE;
+    }
+  sr_signer_is_unlocked_async (SR_SIGNER (source), account, self->cancellable, unlocked_cb, g_object_ref (self));
+}
+
 static void
 on_publish_clicked (SrCreatePage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autofree gchar *body = NULL;
-  GtkWidget *dialog;
+  g_autoptr(GError) error = NULL;
+  SrSigner *signer;
 
-  if (self->output_dir == NULL)
+  if (self->output_dir == NULL || self->publishing || is_running (self))
     return;
-  /* The publisher (encrypt, seed, publish on-chain) is not part of this build yet. */
-  body = g_strdup_printf (_("Publishing from the app is not available yet. The checked folder stays at %s and "
-                            "can be published with “seedreel-cli publish” once it is."),
-                          g_file_peek_path (self->output_dir));
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Publishing Not Available Yet"), body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+  if (self->application == NULL && GTK_IS_WINDOW (root) &&
+      SR_IS_APPLICATION (gtk_window_get_application (GTK_WINDOW (root))))
+    self->application = g_object_ref (SR_APPLICATION (gtk_window_get_application (GTK_WINDOW (root))));
+  if (self->application == NULL)
+    return;
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->title_row)) == '\0')
+    {
+      set_status (self, _("Give the video a title first."), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
+      return;
+    }
+  if ((signer = sr_application_get_signer (self->application, &error)) == NULL)
+    {
+      set_status (self, error->message, TRUE);
+      return;
+    }
+  self->publishing = TRUE;
+  set_inputs_sensitive (self, FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->publish_button), FALSE);
+  set_status (self, _("Checking your wallet…"), FALSE);
+  self->follow_end = TRUE;
+  scroll_to_end (self);
+  sr_signer_list_accounts_async (signer, self->cancellable, publish_accounts_cb, g_object_ref (self));
+}
+
+static void
+on_browse_clicked (SrCreatePage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "browse");
 }
 
 /* ---- Object ---- */
@@ -640,6 +1125,9 @@ sr_create_page_dispose (GObject *object)
   SrCreatePage *self = SR_CREATE_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  sr_pending_tx_decline (self->pending, _("Not published: the window was closed"));
+  if (self->application != NULL && self->publishing)
+    sr_application_set_send_confirmer (self->application, NULL, NULL);
   /* The template's stack is the bin's own child: let the bin drop it first,
    * or the bin later unparents a widget the template already freed. */
   adw_bin_set_child (ADW_BIN (object), NULL);
@@ -653,6 +1141,10 @@ sr_create_page_dispose (GObject *object)
   g_clear_object (&self->output_dir);
   g_clear_pointer (&self->rung_rows, g_ptr_array_unref);
   g_clear_pointer (&self->rung_bars, g_ptr_array_unref);
+  g_clear_pointer (&self->publication, sr_publication_free);
+  g_clear_pointer (&self->publish_account, g_free);
+  g_clear_object (&self->pending);
+  g_clear_object (&self->application);
 
   G_OBJECT_CLASS (sr_create_page_parent_class)->dispose (object);
 }
@@ -664,6 +1156,8 @@ sr_create_page_class_init (SrCreatePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sr_create_page_dispose;
+
+  g_type_ensure (SR_TYPE_MY_TITLES);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/sr-create-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SrCreatePage, stack);
@@ -688,10 +1182,14 @@ sr_create_page_class_init (SrCreatePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrCreatePage, rungs_list);
   gtk_widget_class_bind_template_child (widget_class, SrCreatePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, SrCreatePage, finish_box);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, publish_button);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, browse_button);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, my_titles);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_start_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_open_folder_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_publish_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_browse_clicked);
 }
 
 static void
@@ -701,6 +1199,7 @@ sr_create_page_init (SrCreatePage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->pending = sr_pending_tx_new ();
   self->rung_rows = g_ptr_array_new ();
   self->rung_bars = g_ptr_array_new ();
   self->settings = g_settings_new (APP_ID ".Transcode");

@@ -215,6 +215,37 @@ describe_info (JsonObject *info)
 }
 
 static void
+show_test_result (TestData   *data,
+                  const char *text,
+                  gboolean    is_error)
+{
+  if (data->button != NULL)
+    gtk_widget_set_sensitive (GTK_WIDGET (data->button), TRUE);
+  if (data->row == NULL)
+    return;
+  adw_action_row_set_subtitle (data->row, text);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (data->row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (data->row), "error");
+}
+
+static void
+access_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  TestData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (sr_worker_client_check_access_finish (SR_WORKER_CLIENT (source), result, &error))
+    show_test_result (data, g_object_get_data (G_OBJECT (source), "sr-info-text"), FALSE);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_test_result (data, error->message, TRUE);
+  test_data_free (data);
+}
+
+static void
 info_done (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -223,24 +254,44 @@ info_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) info = sr_worker_client_get_info_finish (SR_WORKER_CLIENT (source), result, &error);
 
-  if (data->button != NULL)
-    gtk_widget_set_sensitive (GTK_WIDGET (data->button), TRUE);
-  if (data->row != NULL)
+  if (info != NULL && data->self != NULL)
     {
-      if (info != NULL)
-        {
-          g_autofree gchar *text = describe_info (info);
-
-          adw_action_row_set_subtitle (data->row, text);
-          gtk_widget_remove_css_class (GTK_WIDGET (data->row), "error");
-        }
-      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          adw_action_row_set_subtitle (data->row, error->message);
-          gtk_widget_add_css_class (GTK_WIDGET (data->row), "error");
-        }
+      /* The worker answers; now whether it takes the token. */
+      g_object_set_data_full (source, "sr-info-text", describe_info (info), g_free);
+      sr_worker_client_check_access_async (SR_WORKER_CLIENT (source), data->self->cancellable, access_done, data);
+      return;
     }
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_test_result (data, error->message, TRUE);
   test_data_free (data);
+}
+
+static void
+token_for_test (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TestData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *token = sr_worker_tokens_lookup_finish (result, &error);
+  g_autoptr(SrWorkerClient) client = NULL;
+
+  (void) source;
+  if (data->self == NULL || data->row == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      test_data_free (data);
+      return;
+    }
+  if (error != NULL)
+    {
+      g_autofree gchar *text = g_strdup_printf (_("The worker’s access token could not be read from the keyring: %s"),
+                                                error->message);
+      show_test_result (data, text, TRUE);
+      test_data_free (data);
+      return;
+    }
+  client = sr_worker_client_new (g_object_get_data (G_OBJECT (data->row), "sr-worker-url"), token);
+  sr_worker_client_get_info_async (client, data->self->cancellable, info_done, data);
 }
 
 static void
@@ -249,7 +300,6 @@ test_worker (SrPreferencesWindow *self,
              GtkButton           *button)
 {
   const char *url = g_object_get_data (G_OBJECT (row), "sr-worker-url");
-  g_autoptr(SrWorkerClient) client = sr_worker_client_new (url, NULL);
   TestData *data = g_new0 (TestData, 1);
 
   g_set_weak_pointer (&data->self, self);
@@ -257,7 +307,7 @@ test_worker (SrPreferencesWindow *self,
   g_set_weak_pointer (&data->button, button);
   gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
   adw_action_row_set_subtitle (row, _("Connecting…"));
-  sr_worker_client_get_info_async (client, self->cancellable, info_done, data);
+  sr_worker_tokens_lookup_async (url, self->cancellable, token_for_test, data);
 }
 
 static void

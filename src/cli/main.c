@@ -30,6 +30,8 @@ usage (FILE *out)
   fprintf (out, "  buy TITLE-ID   %s\n", _("Buy a view of a title"));
   fprintf (out, "  rewards|claim   %s\n", _("Show and collect seeding rewards"));
   fprintf (out, "  publish FOLDER   %s\n", _("Encrypt, seed and publish a title’s renditions"));
+  fprintf (out, "  publish --worker URL FILE   %s\n",
+           _("Transcode a video on a worker, check it, then publish it the same way"));
   fprintf (out, "  watch TITLE-ID|INFOHASH [--output FILE]   %s\n",
            _("Buy if needed, download and decrypt a title, and sign seeding receipts"));
 }

@@ -38,6 +38,7 @@
 #include "torrent/sr-torrent-session.h"
 
 #include "sr-cli-market.h"
+#include "sr-cli-transcode.h"
 
 #define UNLOCK_IDLE_S 120
 
@@ -713,6 +714,8 @@ typedef struct {
   char *listen;
   char **peers;
   gboolean no_seed;
+  char *worker;
+  char *token_file;
 } PublishOptions;
 
 static void
@@ -724,6 +727,8 @@ publish_options_clear (PublishOptions *p)
   g_free (p->output);
   g_free (p->listen);
   g_strfreev (p->peers);
+  g_free (p->worker);
+  g_free (p->token_file);
 }
 
 /* "12.5" SEED → base units (18 decimals). */
@@ -1375,6 +1380,48 @@ sr_cli_buy_main (int argc, char **argv)
   return run ("buy", argc, argv);
 }
 
+/* `publish FILE --worker URL`: the video goes through the worker first
+ * (upload, every rendition, every check); the checked folder it leaves is
+ * what is published. Returns that folder. */
+static char *
+transcode_for_publish (const PublishOptions *p,
+                       const char           *file,
+                       GError              **error)
+{
+  g_autofree char *token = NULL, *base = NULL, *title = NULL, *dir_name = NULL, *path = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autoptr(GFile) out_dir = NULL;
+  char *dot;
+
+  if (g_file_test (file, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("With --worker, give a video file to transcode, not the folder “%s”"), file);
+      return NULL;
+    }
+  if (p->token_file != NULL)
+    {
+      if (!g_file_get_contents (p->token_file, &token, NULL, error))
+        return NULL;
+      g_strstrip (token);
+    }
+  else if (g_getenv ("SEEDREEL_WORKER_TOKEN") != NULL)
+    token = g_strdup (g_getenv ("SEEDREEL_WORKER_TOKEN"));
+  base = g_path_get_basename (file);
+  title = g_strdup (p->title != NULL ? p->title : base);
+  if (p->title == NULL && (dot = strrchr (title, '.')) != NULL && dot != title)
+    *dot = '\0';
+  g_strdelimit (base, "/\\:", '_');
+  dir_name = g_strdup_printf ("%s-%s", base, stamp);
+  path = g_build_filename (g_get_user_data_dir (), "seedreel", "created", dir_name, NULL);
+  out_dir = g_file_new_for_path (path);
+  fprintf (stderr, _("Transcoding “%s” on %s…\n"), file, p->worker);
+  if (!sr_cli_transcode_run (p->worker, token, file, out_dir, title, p->description, 0, stderr, error))
+    return NULL;
+  return g_steal_pointer (&path);
+}
+
 int
 sr_cli_publish_main (int argc, char **argv)
 {
@@ -1393,6 +1440,8 @@ sr_cli_publish_main (int argc, char **argv)
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &p.listen, N_("Seed on ADDRESS:PORT (port 0 picks a free one); loopback turns off DHT, LSD, UPnP, NAT-PMP and uTP"), N_("ADDRESS:PORT") },
     { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &p.peers, N_("Also connect to this peer, again until it holds the title (repeatable)"), N_("ADDRESS:PORT") },
     { "no-seed", 0, 0, G_OPTION_ARG_NONE, &p.no_seed, N_("Exit once the title is published instead of seeding it"), NULL },
+    { "worker", 'w', 0, G_OPTION_ARG_STRING, &p.worker, N_("Transcode FILE on this worker first, check every rendition, then publish them"), N_("URL") },
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &p.token_file, N_("Read the worker’s access token from FILE (default: SEEDREEL_WORKER_TOKEN)"), N_("FILE") },
     { "rpc-url", 0, 0, G_OPTION_ARG_STRING, &o.rpc_url, N_("The Ethereum JSON-RPC endpoint (default: the network profile)"), N_("URL") },
     { "registry", 0, 0, G_OPTION_ARG_STRING, &o.registry, N_("The SeedreelRegistry contract (default: the network profile)"), N_("ADDRESS") },
     { "account", 'a', 0, G_OPTION_ARG_STRING, &o.account, N_("The creator’s account (default: the first)"), N_("ADDRESS") },
@@ -1402,7 +1451,7 @@ sr_cli_publish_main (int argc, char **argv)
   };
 
   p.share_percent = 10;
-  context = g_option_context_new ("FOLDER");
+  context = g_option_context_new (_("FOLDER | --worker URL FILE"));
   g_option_context_set_summary (context, _("Publish a folder of ready-made renditions (*.mp4), poster.jpg and info.json: "
                                            "encrypt it if it is paid, make its torrent, seed it and record it on chain"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -1415,8 +1464,10 @@ sr_cli_publish_main (int argc, char **argv)
     }
   else
     {
+      g_autofree char *folder = p.worker != NULL ? transcode_for_publish (&p, argv[1], &error) : g_strdup (argv[1]);
+
       network_load (&net, &o);
-      status = cmd_publish (&o, &p, &net, argv[1], &error);
+      status = folder != NULL ? cmd_publish (&o, &p, &net, folder, &error) : 1;
       if (error != NULL)
         {
           fprintf (stderr, _("Error: %s\n"), error->message);

@@ -23,6 +23,7 @@ typedef struct
   gint               upload_pct;
   gint              *rung_pct;
   gboolean           done;
+  FILE              *out;
 } Cli;
 
 static const char *
@@ -43,12 +44,11 @@ stage_text (SrRemoteTranscodeStage stage)
 static void
 on_stage (SrRemoteTranscode *job,
           guint              stage,
-          gpointer           user_data)
+          Cli               *cli)
 {
   (void) job;
-  (void) user_data;
-  printf ("%s\n", stage_text (stage));
-  fflush (stdout);
+  fprintf (cli->out, "%s\n", stage_text (stage));
+  fflush (cli->out);
 }
 
 static void
@@ -67,9 +67,9 @@ on_upload (SrRemoteTranscode *job,
       g_autofree gchar *t = g_format_size (total);
 
       if (pct < cli->upload_pct)
-        printf (_("Upload resumed at %d%% (%s)\n"), pct, d);
-      printf (_("Uploaded %d%% (%s of %s)\n"), pct, d, t);
-      fflush (stdout);
+        fprintf (cli->out, _("Upload resumed at %d%% (%s)\n"), pct, d);
+      fprintf (cli->out, _("Uploaded %d%% (%s of %s)\n"), pct, d, t);
+      fflush (cli->out);
     }
   cli->upload_pct = pct;
 }
@@ -81,12 +81,11 @@ on_job_state (SrRemoteTranscode *job,
               Cli               *cli)
 {
   (void) job;
-  (void) cli;
   if (message != NULL && *message != '\0')
-    printf (_("Worker: %s (%s)\n"), state, message);
+    fprintf (cli->out, _("Worker: %s (%s)\n"), state, message);
   else
-    printf (_("Worker: %s\n"), state);
-  fflush (stdout);
+    fprintf (cli->out, _("Worker: %s\n"), state);
+  fflush (cli->out);
 }
 
 static void
@@ -102,8 +101,8 @@ on_rung (SrRemoteTranscode *job,
     return;
   if (pct / 25 != cli->rung_pct[index] / 25 || (pct == 100 && cli->rung_pct[index] != 100))
     {
-      printf (_("Transcoding %s: %d%%\n"), sr_ladder_get_rung (ladder, index)->name, pct);
-      fflush (stdout);
+      fprintf (cli->out, _("Transcoding %s: %d%%\n"), sr_ladder_get_rung (ladder, index)->name, pct);
+      fflush (cli->out);
     }
   cli->rung_pct[index] = pct;
 }
@@ -116,13 +115,12 @@ on_download (SrRemoteTranscode *job,
              Cli               *cli)
 {
   (void) job;
-  (void) cli;
   if (total >= 0 && done == total)
     {
       g_autofree gchar *size = g_format_size (total);
 
-      printf (_("Downloaded %s (%s)\n"), name, size);
-      fflush (stdout);
+      fprintf (cli->out, _("Downloaded %s (%s)\n"), name, size);
+      fflush (cli->out);
     }
 }
 
@@ -134,8 +132,7 @@ on_checked (SrRemoteTranscode *job,
 {
   SrLadder *ladder = sr_remote_transcode_get_ladder (job);
 
-  (void) cli;
-  printf (_("Checks for %s: %s\n"), sr_ladder_get_rung (ladder, index)->name,
+  fprintf (cli->out, _("Checks for %s: %s\n"), sr_ladder_get_rung (ladder, index)->name,
           sr_output_report_get_passed (report) ? _("passed") : _("FAILED"));
   for (guint i = 0; i < sr_output_report_get_n_checks (report); i++)
     {
@@ -146,10 +143,10 @@ on_checked (SrRemoteTranscode *job,
       if (sr_output_report_get_check (report, i, &kind, &passed, &message))
         {
           (void) kind;
-          printf ("  %s %s\n", passed ? "✓" : "✗", message != NULL ? message : "");
+          fprintf (cli->out, "  %s %s\n", passed ? "✓" : "✗", message != NULL ? message : "");
         }
     }
-  fflush (stdout);
+  fflush (cli->out);
 }
 
 static void
@@ -172,31 +169,18 @@ on_interrupt (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-int
-sr_cli_transcode_main (int argc, char **argv)
+gboolean
+sr_cli_transcode_run (const char  *worker,
+                      const char  *token,
+                      const char  *file,
+                      GFile       *out_dir,
+                      const char  *title,
+                      const char  *description,
+                      gsize        chunk_size,
+                      FILE        *out,
+                      GError     **error)
 {
-  g_autofree gchar *worker = NULL;
-  g_autofree gchar *token = NULL;
-  g_autofree gchar *out = NULL;
-  g_autofree gchar *title = NULL;
-  g_autofree gchar *description = NULL;
-  gint chunk_kib = 0;
-  g_auto(GStrv) files = NULL;
-  GOptionEntry entries[] = {
-    { "worker", 'w', 0, G_OPTION_ARG_STRING, &worker, N_("Address of the transcoding worker"), "URL" },
-    { "token", 't', 0, G_OPTION_ARG_STRING, &token,
-      N_("Access token from the worker's operator (or SEEDREEL_WORKER_TOKEN)"), "TOKEN" },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("Folder for the checked renditions (default: FILE's name)"), "DIR" },
-    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Title written into info.json"), "TEXT" },
-    { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_("Description written into info.json"), "TEXT" },
-    { "chunk-size", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &chunk_kib, NULL, NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context = g_option_context_new (N_("FILE"));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) source = NULL;
-  g_autoptr(GFile) out_dir = NULL;
+  g_autoptr(GFile) source = g_file_new_for_commandline_arg (file);
   g_autoptr(SrMediaProbe) probe = NULL;
   g_autoptr(SrWorkerClient) client = NULL;
   g_autoptr(JsonObject) info = NULL;
@@ -204,87 +188,52 @@ sr_cli_transcode_main (int argc, char **argv)
   SrLadder *ladder;
   Cli cli = { 0 };
   guint sigint, sigterm;
-  int status;
+  gboolean ok;
 
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, _("Transcode a video on a worker into every rendition, check each one, and "
-                                           "write a folder that “seedreel-cli publish” takes."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "seedreel-cli transcode: %s\n", error->message);
-      return 2;
-    }
-  if (token == NULL && g_getenv ("SEEDREEL_WORKER_TOKEN") != NULL)
-    token = g_strdup (g_getenv ("SEEDREEL_WORKER_TOKEN"));
-  if (worker == NULL || files == NULL || files[0] == NULL || files[1] != NULL)
-    {
-      fprintf (stderr, "%s\n", _("Usage: seedreel-cli transcode --worker URL --token TOKEN FILE [--out DIR]"));
-      return 2;
-    }
-
+  cli.out = out;
   gst_init (NULL, NULL);
-  source = g_file_new_for_commandline_arg (files[0]);
-  if (out != NULL)
-    out_dir = g_file_new_for_commandline_arg (out);
-  else
-    {
-      g_autofree gchar *base = g_file_get_basename (source);
-      gchar *dot = strrchr (base, '.');
-
-      if (dot != NULL && dot != base)
-        *dot = '\0';
-      out_dir = g_file_new_for_commandline_arg (base);
-    }
-
-  probe = sr_media_probe_new_for_file (source, NULL, &error);
+  probe = sr_media_probe_new_for_file (source, NULL, error);
   if (probe == NULL)
-    {
-      fprintf (stderr, "seedreel-cli transcode: %s\n", error->message);
-      return 1;
-    }
+    return FALSE;
   described = sr_media_probe_describe (probe);
-  printf (_("Source: %s\n"), described);
+  fprintf (out, _("Source: %s\n"), described);
 
   client = sr_worker_client_new (worker, token);
-  if (chunk_kib > 0)
-    sr_worker_client_set_chunk_size (client, (gsize) chunk_kib * 1024);
-  info = sr_worker_client_get_info (client, NULL, &error);
+  if (chunk_size > 0)
+    sr_worker_client_set_chunk_size (client, chunk_size);
+  info = sr_worker_client_get_info (client, NULL, error);
   if (info == NULL)
-    {
-      fprintf (stderr, "seedreel-cli transcode: %s\n", error->message);
-      return 1;
-    }
+    return FALSE;
   {
     JsonObject *limits = json_object_get_object_member (info, "limits");
     gint64 max = json_object_get_int_member (limits, "max_source_size");
     g_autofree gchar *max_text = g_format_size ((guint64) max);
 
-    printf (_("Worker: %s (largest source %s)\n"), worker, max_text);
+    fprintf (out, _("Worker: %s (largest source %s)\n"), worker, max_text);
     /* Said before any upload, so nobody waits to hear it. */
     if (max > 0 && sr_media_probe_get_size (probe) > max)
       {
         g_autofree gchar *size = g_format_size ((guint64) sr_media_probe_get_size (probe));
 
-        fprintf (stderr, _("seedreel-cli transcode: The video is %s but this worker accepts at most %s.\n"),
-                 size, max_text);
-        return 1;
+        g_set_error (error, SR_WORKER_ERROR, SR_WORKER_ERROR_TOO_LARGE,
+                     _("The video is %s but this worker accepts at most %s."), size, max_text);
+        return FALSE;
       }
   }
 
   cli.job = sr_remote_transcode_new (client, probe, NULL, out_dir);
   ladder = sr_remote_transcode_get_ladder (cli.job);
-  printf ("%s", _("Renditions:"));
+  fprintf (out, "%s", _("Renditions:"));
   for (guint i = 0; i < sr_ladder_get_n_rungs (ladder); i++)
     {
       const SrLadderRung *rung = sr_ladder_get_rung (ladder, i);
 
-      printf (" %s (%u×%u)", rung->name,
-              sr_ladder_rung_width_for (rung, sr_media_probe_get_width (probe), sr_media_probe_get_height (probe)),
-              rung->height);
+      fprintf (out, " %s (%u×%u)", rung->name,
+               sr_ladder_rung_width_for (rung, sr_media_probe_get_width (probe), sr_media_probe_get_height (probe)),
+               rung->height);
     }
-  printf ("\n");
-  fflush (stdout);
+  fprintf (out, "\n");
+  fflush (out);
 
   if (title != NULL)
     sr_remote_transcode_set_title (cli.job, title);
@@ -313,20 +262,80 @@ sr_cli_transcode_main (int argc, char **argv)
 
   g_source_remove (sigint);
   g_source_remove (sigterm);
-  if (cli.done)
+  ok = cli.done;
+  if (ok)
     {
-      printf (_("Wrote %s\n"), g_file_peek_path (out_dir));
-      status = 0;
+      fprintf (out, _("Wrote %s\n"), g_file_peek_path (out_dir));
+      fflush (out);
     }
   else
-    {
-      fprintf (stderr, "seedreel-cli transcode: %s\n", cli.error->message);
-      status = 1;
-    }
+    g_propagate_error (error, g_steal_pointer (&cli.error));
   g_clear_error (&cli.error);
   g_clear_object (&cli.job);
   g_clear_object (&cli.cancellable);
   g_clear_pointer (&cli.loop, g_main_loop_unref);
   g_free (cli.rung_pct);
-  return status;
+  return ok;
+}
+
+int
+sr_cli_transcode_main (int argc, char **argv)
+{
+  g_autofree gchar *worker = NULL;
+  g_autofree gchar *token = NULL;
+  g_autofree gchar *out = NULL;
+  g_autofree gchar *title = NULL;
+  g_autofree gchar *description = NULL;
+  gint chunk_kib = 0;
+  g_auto(GStrv) files = NULL;
+  GOptionEntry entries[] = {
+    { "worker", 'w', 0, G_OPTION_ARG_STRING, &worker, N_("Address of the transcoding worker"), "URL" },
+    { "token", 't', 0, G_OPTION_ARG_STRING, &token,
+      N_("Access token from the worker's operator (or SEEDREEL_WORKER_TOKEN)"), "TOKEN" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("Folder for the checked renditions (default: FILE's name)"), "DIR" },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Title written into info.json"), "TEXT" },
+    { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_("Description written into info.json"), "TEXT" },
+    { "chunk-size", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &chunk_kib, NULL, NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("FILE"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) out_dir = NULL;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("Transcode a video on a worker into every rendition, check each one, and "
+                                           "write a folder that “seedreel-cli publish” takes."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "seedreel-cli transcode: %s\n", error->message);
+      return 2;
+    }
+  if (token == NULL && g_getenv ("SEEDREEL_WORKER_TOKEN") != NULL)
+    token = g_strdup (g_getenv ("SEEDREEL_WORKER_TOKEN"));
+  if (worker == NULL || files == NULL || files[0] == NULL || files[1] != NULL)
+    {
+      fprintf (stderr, "%s\n", _("Usage: seedreel-cli transcode --worker URL --token TOKEN FILE [--out DIR]"));
+      return 2;
+    }
+
+  if (out != NULL)
+    out_dir = g_file_new_for_commandline_arg (out);
+  else
+    {
+      g_autofree gchar *base = g_path_get_basename (files[0]);
+      gchar *dot = strrchr (base, '.');
+
+      if (dot != NULL && dot != base)
+        *dot = '\0';
+      out_dir = g_file_new_for_commandline_arg (base);
+    }
+  if (!sr_cli_transcode_run (worker, token, files[0], out_dir, title, description,
+                             chunk_kib > 0 ? (gsize) chunk_kib * 1024 : 0, stdout, &error))
+    {
+      fprintf (stderr, "seedreel-cli transcode: %s\n", error->message);
+      return 1;
+    }
+  return 0;
 }

@@ -351,6 +351,42 @@ sr_worker_client_get_info (SrWorkerClient  *self,
 }
 
 gboolean
+sr_worker_client_check_access (SrWorkerClient  *self,
+                               GCancellable    *cancellable,
+                               GError         **error)
+{
+  g_autoptr(SoupMessage) msg = new_message (self, "POST", self->access_token, "/v1/jobs");
+  g_autoptr(GBytes) request = g_bytes_new_static ("{}", 2);
+  g_autoptr(GBytes) body = NULL;
+  guint status;
+
+  if (msg == NULL)
+    {
+      g_set_error (error, SR_WORKER_ERROR, SR_WORKER_ERROR_UNREACHABLE,
+                   _("“%s” is not a worker address Seedreel can use."), self->base_url);
+      return FALSE;
+    }
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  body = send (self, msg, cancellable, error);
+  if (body == NULL)
+    return FALSE;
+  status = soup_message_get_status (msg);
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    {
+      g_set_error (error, SR_WORKER_ERROR, SR_WORKER_ERROR_UNAUTHORIZED,
+                   self->access_token != NULL && *self->access_token != '\0'
+                     ? _("The worker does not accept this access token. Ask its operator for the right one, "
+                         "then remove the worker and add it again with it.")
+                     : _("This worker needs an access token from its operator."));
+      return FALSE;
+    }
+  /* Past the token check, the empty request is turned down as such. */
+  if (status == SOUP_STATUS_BAD_REQUEST || SOUP_STATUS_IS_SUCCESSFUL (status))
+    return TRUE;
+  return status_error (msg, body, error);
+}
+
+gboolean
 sr_worker_client_create_job (SrWorkerClient  *self,
                              SrLadder        *ladder,
                              goffset          size,
@@ -936,6 +972,43 @@ sr_worker_client_get_info_finish (SrWorkerClient  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+access_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  (void) task_data;
+  if (sr_worker_client_check_access (source_object, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+sr_worker_client_check_access_async (SrWorkerClient      *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  AsyncData *data;
+  g_autoptr(GTask) task = new_task (self, sr_worker_client_check_access_async, cancellable, callback, user_data,
+                                    &data);
+
+  g_task_run_in_thread (task, access_thread);
+}
+
+gboolean
+sr_worker_client_check_access_finish (SrWorkerClient  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void

@@ -114,6 +114,22 @@ gboolean        sr_worker_client_download_full   (SrWorkerClient  *self,
 
 const gchar    *sr_worker_client_get_base_url    (SrWorkerClient  *self);
 
+/* Whether the worker takes the client's access token: an authenticated
+ * request that creates nothing (a job request without a ladder, which the
+ * worker turns down only after it has checked the token). A wrong or
+ * missing token fails with SR_WORKER_ERROR_UNAUTHORIZED. */
+gboolean        sr_worker_client_check_access    (SrWorkerClient  *self,
+                                                  GCancellable    *cancellable,
+                                                  GError         **error);
+void            sr_worker_client_check_access_async  (SrWorkerClient      *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        sr_worker_client_check_access_finish (SrWorkerClient      *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+
 void            sr_worker_client_get_info_async  (SrWorkerClient      *self,
                                                   GCancellable        *cancellable,
                                                   GAsyncReadyCallback  callback,

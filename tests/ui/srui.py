@@ -510,3 +510,58 @@ def main(run):
         return 1
     log('PASS')
     return 0
+
+
+# ------------------------------------------------------------ wallets --
+
+def press(node):
+    """Activate a button through its accessible action, as a screen reader
+    would: it works for a button below the fold too."""
+    action = node.queryAction()
+    names = [action.getName(i) for i in range(action.nActions)]
+    action.doAction(names.index('click') if 'click' in names else 0)
+
+
+def usable_button(parent, text, timeout=30.0):
+    """A sensitive button by its label, laid out and visible (GTK 4.8 never
+    marks a message dialog's buttons SHOWING)."""
+    def probe():
+        for n in parent.findChildren(lambda n: n.roleName == 'push button' and
+                                     (n.name.replace('_', '') == text or n.name.endswith(' ' + text)),
+                                     isLambda=True):
+            if has_state(n, pyatspi.STATE_VISIBLE) and has_state(n, pyatspi.STATE_SENSITIVE) and extents(n)[2] > 0:
+                return n
+        return None
+    return wait_for(f'the "{text}" button', probe, timeout)
+
+
+def import_wallet(cli, key, password_file, env=None):
+    """An account imported with seedreel-cli into the library of `env`
+    (default: this process's, which the app shares); its address."""
+    key_file = os.path.join(OUTDIR, 'import.key')
+    with open(key_file, 'w') as f:
+        f.write(key + '\n')
+    try:
+        r = subprocess.run([cli, 'wallet', 'import', '--private-key-file', key_file,
+                            '--password-file', password_file], env=env, capture_output=True, text=True, timeout=60)
+    finally:
+        os.unlink(key_file)
+    if r.returncode != 0:
+        raise Failure(f'wallet import failed: {r.stderr.strip()}')
+    return r.stdout.strip()
+
+
+def unlock_wallet(app, password, page_tab):
+    """Unlock the app's wallet from the Wallet page (page_tab: the tab node)."""
+    app.click(page_tab)
+    press(usable_button(app.window, 'Unlock'))
+    dialog = dialog_named(app, 'Unlock Wallet')
+    point_into(app, dialog)
+    wait_for('the focused password field', lambda: [n for n in dialog.findChildren(
+        lambda n: n.roleName in ('password text', 'text'), isLambda=True)
+        if has_state(n, pyatspi.STATE_FOCUSED)] or None)
+    rawinput.typeText(password)
+    time.sleep(0.3)
+    rawinput.pressKey('Return')
+    usable_button(app.window, 'Lock', timeout=60)
+    log('the wallet is unlocked')

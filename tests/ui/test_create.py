@@ -9,7 +9,14 @@ Create page chooses a short generated clip through the file chooser, sees the
 preflight (duration, picture, sound, size, the qualities that will be made,
 never upscaled), starts the transcode, and waits until every quality shows
 all of its checks passed and the folder holds the renditions, poster.jpg and
-info.json. Leaves screenshots in SEEDREEL_UI_OUTDIR.
+info.json. Then, against a private devnet with the creator's wallet (anvil's
+account 0) unlocked: Publish…, one confirmation showing the title, price,
+seeder share, network and chain ID and the fee, the title published and
+seeded; "View in Browse" shows its card; My Titles lists it with no views.
+Another account buys a view with cast: My Titles shows 1 view and what it
+earned (the price minus the seeder share) and that much ready to withdraw;
+Withdraw, confirmed with the amount, chain and fee, moves exactly that to the
+account (checked with cast). Leaves screenshots in SEEDREEL_UI_OUTDIR.
 """
 import json
 import os
@@ -19,8 +26,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import srui  # noqa: E402
 import test_shell as ui  # noqa: E402 — the helpers, not its test
 from test_shell import Failure, find, has_state, is_shown, log, screenshot, wait_for  # noqa: E402
+from srui import Devnet, dialog_named, free_port, gsettings_set, press, usable_button  # noqa: E402
 from dogtail import rawinput  # noqa: E402
 from dogtail.predicate import GenericPredicate  # noqa: E402
 import pyatspi  # noqa: E402
@@ -32,6 +41,16 @@ WORKER = os.path.join(BUILDDIR, 'src', 'worker', 'seedreel-transcoder')
 TRANSCODE_SCHEMA = 'org.seedreel.Seedreel.Transcode'
 TOKEN = 'ui-test-operator-token'
 RUNGS = [('480p', '854×480'), ('360p', '640×360')]
+CLI = os.path.join(BUILDDIR, 'src', 'cli', 'seedreel-cli')
+PASSWORD = 'a creator at dawn'
+CREATOR_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
+CREATOR = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
+VIEWER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d'
+VIEWER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
+TITLE = 'Sunrise over the bay'
+WEI = 10 ** 18
+PRICE = 2 * WEI
+EARNED = PRICE - PRICE * 20 // 100     # the seeder share stays at its 20 % default
 
 os.environ['NO_PROXY'] = '127.0.0.1,localhost'
 os.environ['no_proxy'] = '127.0.0.1,localhost'
@@ -210,6 +229,14 @@ def check_preflight(app):
         raise Failure(f'title prefilled as {ui.entry_text(title)!r}')
     type_into(app, find(app.window, 'the description row', name='Description', roleName='text'),
               'A test pattern at dawn')
+    # The price: the first spin button of the Details group (the second is the seeder share).
+    price = wait_for('the price field', lambda: [n for n in app.window.findChildren(
+        GenericPredicate(roleName='spin button')) if is_shown(n)] or None)[0]
+    app.click(price)
+    rawinput.keyCombo('<Control>a')
+    rawinput.typeText('2')
+    rawinput.pressKey('Tab')
+    wait_for('the price to read 2.00', lambda: ui.entry_text(price) == '2.00')
     screenshot('02-create-preflight.png')
 
 
@@ -265,19 +292,129 @@ def check_folder(folder):
         raise Failure(f'info.json renditions: {info["renditions"]}')
 
 
+def dialog_text(dialog):
+    return ' '.join(n.name for n in dialog.findChildren(GenericPredicate(roleName='label')))
+
+
+def publish(app, devnet):
+    press(usable_button(app.window, 'Publish…'))
+    heading = f'Publish “{TITLE}”?'
+    dialog = dialog_named(app, heading, timeout=120)
+    body = dialog_text(dialog)
+    for part in (TITLE, '2 SEED', '20 %', 'Local devnet', 'chain ID 31337', 'Maximum network fee', 'ETH'):
+        if part not in body:
+            raise Failure(f'the confirmation does not say "{part}": {body!r}')
+    log(f'confirmation: {body!r}')
+    srui.point_into(app, dialog)
+    screenshot('04-publish-confirm.png')
+    press(usable_button(dialog, 'Publish'))
+    done = srui.shown_label(app.window, 'the title published', lambda s: ' is published as title ' in s
+                            or s.startswith('Not published') or 'press Publish again' in s, timeout=120)
+    if 'press Publish again' in done.name or done.name.startswith('Not published'):
+        raise Failure(f'publishing failed: {done.name!r}')
+    log(done.name)
+    content_id = done.name.split(' is published as title ', 1)[1].split(',')[0]
+    screenshot('05-published.png')
+    # On chain: the creator's title at 2 SEED with a 20 % seeder share.
+    count = devnet.number(devnet.registry, 'contentCount()(uint256)')
+    if str(count) != content_id:
+        raise Failure(f'the registry counts {count} titles, the page says title {content_id}')
+    return content_id
+
+
+def view_in_browse(app):
+    press(usable_button(app.window, 'View in Browse'))
+    srui.shown_label(app.window, f'the "{TITLE}" card in Browse', lambda s: s == TITLE, timeout=60)
+    log('Browse shows the new title')
+    screenshot('06-browse.png')
+    app.click(ui.page_tab(app, 'Create'))
+
+
+def my_titles_row(app, title, pred, what, timeout=60):
+    """The subtitle of a My Titles row; the list sits at the end of the page."""
+    def probe():
+        for row in app.window.findChildren(GenericPredicate(roleName='list item')):
+            texts = [n.name for n in labels(row)]
+            if texts and texts[0] == title and len(texts) > 1 and pred(texts[1]):
+                return texts[1]
+        return None
+    return wait_for(what, probe, timeout)
+
+
+def buy_as_viewer(devnet, content_id):
+    devnet.cast('send', '--private-key', CREATOR_KEY, devnet.token, 'mint(address,uint256)', VIEWER, str(PRICE))
+    devnet.cast('send', '--private-key', VIEWER_KEY, devnet.token, 'approve(address,uint256)',
+                devnet.registry, str(PRICE))
+    devnet.cast('send', '--private-key', VIEWER_KEY, devnet.registry, 'buyView(uint256)', content_id)
+    log(f'{VIEWER} bought a view of title {content_id} with cast')
+
+
+def withdraw(app, devnet):
+    before = devnet.token_balance(CREATOR)
+    press(usable_button(app.window, 'Withdraw…'))
+    dialog = dialog_named(app, 'Withdraw Your Earnings?', timeout=60)
+    body = dialog_text(dialog)
+    for part in ('1.6 SEED', CREATOR, 'chain ID 31337', 'Maximum network fee'):
+        if part not in body:
+            raise Failure(f'the withdrawal confirmation does not say "{part}": {body!r}')
+    log(f'confirmation: {body!r}')
+    srui.point_into(app, dialog)
+    screenshot('08-withdraw-confirm.png')
+    press(usable_button(dialog, 'Withdraw'))
+    wait_for('the earnings in the account', lambda: devnet.token_balance(CREATOR) != before, timeout=90)
+    moved = devnet.token_balance(CREATOR) - before
+    if moved != EARNED:
+        raise Failure(f'the withdrawal moved {moved} base units, not {EARNED}')
+    log(f'cast: the account holds exactly {moved / WEI} SEED more')
+    my_titles_row(app, 'Ready to Withdraw', lambda s: s == '0 SEED', 'the balance to read 0 SEED')
+    if devnet.number(devnet.registry, 'creatorBalance(address)(uint256)', CREATOR) != 0:
+        raise Failure('the registry still holds a creator balance')
+    screenshot('09-withdrawn.png')
+
+
 def run():
+    tmp = TMPDIR
+    password_file = os.path.join(tmp, 'password')
+    with open(password_file, 'w') as f:
+        f.write(PASSWORD + '\n')
+    devnet = Devnet()
     keyring = start_keyring()
     worker, url = start_worker()
     app = None
     try:
+        gsettings_set('org.seedreel.Seedreel.Network', 'rpc-url', devnet.url)
+        gsettings_set('org.seedreel.Seedreel.Torrent', 'listen-port', str(free_port()))
+        gsettings_set('org.seedreel.Seedreel.Torrent', 'download-folder', os.path.join(tmp, 'downloads'))
+        for key in ('enable-dht', 'enable-lsd', 'enable-upnp', 'enable-natpmp'):
+            gsettings_set('org.seedreel.Seedreel.Torrent', key, 'false')
+        os.environ['SEEDREEL_SIGNER_TEST_KDF'] = '1'
+        if srui.import_wallet(CLI, CREATOR_KEY, password_file) != CREATOR:
+            raise Failure('the creator wallet was not imported')
         clip = make_clip()
         app = ui.App(1)
         app.wait_ready()
+        srui.unlock_wallet(app, PASSWORD, ui.page_tab(app, 'Wallet'))
         add_worker(app, url)
         choose_clip(app, clip)
         check_preflight(app)
         folder = run_transcode(app)
         check_folder(folder)
+
+        content_id = publish(app, devnet)
+        view_in_browse(app)
+        first = my_titles_row(app, TITLE, lambda s: s.startswith('0 views'), 'My Titles to list the new title')
+        log(f'My Titles: {TITLE}: {first}')
+        buy_as_viewer(devnet, content_id)
+        views = my_titles_row(app, TITLE, lambda s: s.startswith('1 view '), 'My Titles to count the view')
+        if views != '1 view · 1.6 SEED earned':
+            raise Failure(f'My Titles says {views!r}')
+        balance = my_titles_row(app, 'Ready to Withdraw', lambda s: s == '1.6 SEED', 'the balance to read 1.6 SEED')
+        log(f'My Titles: {TITLE}: {views}; ready to withdraw {balance}')
+        # On screen, as a user sees it: My Titles is at the end of the page.
+        scroll_until(app, 'My Titles on screen', lambda: srui.label_shown(app.window, 'Ready to Withdraw')
+                     and srui.label_shown(app.window, '1 view · 1.6 SEED earned'))
+        screenshot('07-my-titles.png')
+        withdraw(app, devnet)
         ui.quit_app(app)
     except BaseException:
         ui.capture_failure()
@@ -287,6 +424,7 @@ def run():
             app.stop()
         worker.terminate()
         worker.wait(20)
+        devnet.stop()
         if keyring:
             try:
                 os.kill(keyring, 15)
