@@ -45,6 +45,7 @@ typedef struct {
   char *poster_name;
   SrTorrent *torrent;
   gboolean owned;            /* added by us, for the media alone */
+  gboolean claimed;          /* a title was bought meanwhile: it is about to be watched */
   GPtrArray *titles;         /* SrCatalogTitle waiting for it */
   int poster_index, info_index;
   gboolean copying;
@@ -59,6 +60,8 @@ fetch_free (Fetch *fetch)
   if (fetch->torrent != NULL)
     g_signal_handlers_disconnect_by_data (fetch->torrent, fetch);
   g_clear_object (&fetch->torrent);
+  for (guint i = 0; fetch->titles != NULL && i < fetch->titles->len; i++)
+    g_signal_handlers_disconnect_by_data (fetch->titles->pdata[i], fetch);
   g_clear_pointer (&fetch->titles, g_ptr_array_unref);
   g_free (fetch->infohash);
   g_free (fetch->poster_name);
@@ -94,14 +97,15 @@ apply_cached (SrTitleMedia   *self,
 
 /* ---- handing the torrent back or removing it --------------------------- */
 
-/* The player or the key exchange took the torrent over: a viewer is
- * downloading the title itself. */
+/* The torrent was taken over: the title was bought while its media came
+ * in (its key and then its pieces are about to be asked for through this
+ * very torrent), or the player is downloading it. */
 static gboolean
 fetch_adopted (Fetch *fetch)
 {
   g_autoptr(GArray) progress = NULL;
 
-  if (g_object_get_data (G_OBJECT (fetch->torrent), KEY_EXCHANGE_KEY) != NULL)
+  if (fetch->claimed || g_object_get_data (G_OBJECT (fetch->torrent), KEY_EXCHANGE_KEY) != NULL)
     return TRUE;
   if (!sr_torrent_get_has_metadata (fetch->torrent))
     return FALSE;
@@ -384,6 +388,15 @@ torrent_removed_cb (SrTorrentSession *session,
       }
 }
 
+static void
+title_purchased_cb (Fetch          *fetch,
+                    GParamSpec     *pspec,
+                    SrCatalogTitle *title)
+{
+  if (sr_catalog_title_get_purchased (title))
+    fetch->claimed = TRUE;
+}
+
 static SrTorrent *
 find_torrent (SrTitleMedia   *self,
               SrCatalogTitle *title)
@@ -474,6 +487,7 @@ sr_title_media_request (SrTitleMedia   *self,
     if (fetch->titles->pdata[i] == title)
       return;
   g_ptr_array_add (fetch->titles, g_object_ref (title));
+  g_signal_connect_swapped (title, "notify::purchased", G_CALLBACK (title_purchased_cb), fetch);
   check_fetch (fetch);
 }
 

@@ -279,6 +279,52 @@ test_no_peers_keeps_placeholder (Fixture       *f,
   g_assert_cmpuint (n_torrents (f->viewer), ==, 0);
 }
 
+/* Bought while its poster came in: the torrent is the one the viewer is
+ * about to watch through, so it stays, every file wanted again. */
+static void
+test_bought_meanwhile_keeps_torrent (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autofree char *cache = g_build_filename (f->dir, "cache", NULL);
+  g_autoptr(SrTitleMedia) media = sr_title_media_new (f->viewer, cache);
+  g_autoptr(GPtrArray) list = NULL;
+  Fetched fetched = { 0 };
+  SrTorrent *torrent;
+
+  g_signal_connect (media, "fetched", G_CALLBACK (fetched_cb), &fetched);
+  sr_title_media_request (media, f->title);
+  sr_catalog_title_set_view_id (f->title, "1");
+  wait_fetched (f, media, &fetched, TRUE);
+  g_assert_true (fetched.success);
+  g_assert_nonnull (sr_catalog_title_get_poster_path (f->title));
+
+  list = sr_torrent_session_list_torrents (f->viewer);
+  g_assert_cmpuint (list->len, ==, 1);
+  torrent = list->pdata[0];
+  g_assert_false (sr_title_media_is_media_torrent (torrent));
+  /* libtorrent applies priorities on its own thread: wait for them. */
+  for (guint i = 0; i < sr_torrent_get_n_files (torrent); i++)
+    {
+      g_autofree char *path = sr_torrent_dup_file_path (torrent, i);
+      gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      if (strstr (path, ".pad/") != NULL)   /* a hybrid's padding is never wanted */
+        continue;
+      while (sr_torrent_get_file_priority (torrent, i) != SR_FILE_PRIORITY_NORMAL &&
+             g_get_monotonic_time () < until)
+        g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpint (sr_torrent_get_file_priority (torrent, i), ==, SR_FILE_PRIORITY_NORMAL);
+    }
+  /* And the rendition comes over now. */
+  {
+    gint64 until = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
+
+    while (sr_torrent_get_progress (torrent) < 1.0 && g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpfloat (sr_torrent_get_progress (torrent), >=, 1.0);
+  }
+}
+
 /* A torrent the user already has (here: fully seeded) is used as it is and
  * stays in the session. */
 static void
@@ -310,6 +356,8 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/title-media/no-peers-keeps-placeholder", Fixture, NULL, fixture_set_up,
               test_no_peers_keeps_placeholder, fixture_tear_down);
+  g_test_add ("/title-media/bought-meanwhile-keeps-torrent", Fixture, NULL, fixture_set_up,
+              test_bought_meanwhile_keeps_torrent, fixture_tear_down);
   g_test_add ("/title-media/existing-torrent-stays", Fixture, NULL, fixture_set_up,
               test_existing_torrent_stays, fixture_tear_down);
   return g_test_run ();
