@@ -7,8 +7,9 @@ and publishes it on a private devnet. The Browse card shows the poster
 fetched from the title's torrent (the card's pixels are red, not the grey
 placeholder). The viewer
 buys and watches it, leaves the player and opens the Library: the title is
-listed under Bought and, once downloaded, under Seeding with its state and
-upload total. Leaves screenshots in SEEDREEL_UI_OUTDIR.
+listed under Bought and, once downloaded, under Seeding with its state,
+upload total and earnings; its seeding pauses and resumes from the row.
+Leaves screenshots in SEEDREEL_UI_OUTDIR.
 """
 import os
 import sys
@@ -17,7 +18,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_shell as ui  # noqa: E402 — the helpers, not its test
 import test_watch as watch  # noqa: E402 — the title, creator and wallet helpers
-from srui import (Devnet, Failure, find, free_port, gsettings_set, labels, log, main,  # noqa: E402
+from srui import (Devnet, Failure, find, find_button, free_port, gsettings_set, labels, log, main,  # noqa: E402
                   screenshot, shown_label, wait_for)
 from dogtail import rawinput  # noqa: E402
 
@@ -119,6 +120,14 @@ def run():
         if 'SEED earned' not in seeding:
             raise Failure(f'the seeding row does not say what it earned: {seeding!r}')
         screenshot('library.png')
+
+        # Seeding pauses and resumes from its row.
+        seeding_list = find(app.window, 'the Seeding list', roleName='list', name='Seeding')
+        app.click(find_button(seeding_list, 'Pause'))
+        listed(app, 'Seeding', lambda s: s.startswith('Paused'))
+        app.click(find_button(seeding_list, 'Resume'))
+        listed(app, 'Seeding', lambda s: s.startswith('Seeding'))
+        log('seeding paused and resumed from the Library')
     except BaseException:
         ui.capture_failure()
         raise
