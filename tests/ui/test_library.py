@@ -8,7 +8,8 @@ fetched from the title's torrent (the card's pixels are red, not the grey
 placeholder). The viewer
 buys and watches it, leaves the player and opens the Library: the title is
 listed under Bought and, once downloaded, under Seeding with its state,
-upload total and earnings; its seeding pauses and resumes from the row.
+upload total and earnings; its seeding pauses and resumes from the row; removed
+keeping its files, it stays under Bought, whose Watch opens the title's page.
 Leaves screenshots in SEEDREEL_UI_OUTDIR.
 """
 import os
@@ -128,6 +129,24 @@ def run():
         app.click(find_button(seeding_list, 'Resume'))
         listed(app, 'Seeding', lambda s: s.startswith('Seeding'))
         log('seeding paused and resumed from the Library')
+
+        # Removed, keeping its files: it leaves Seeding, stays bought, and the
+        # video stays on disk.
+        app.click(find_button(seeding_list, 'Remove'))
+        watch.answer(app, f'Remove “{TITLE}”?', 'Keep Files')
+        wait_for(f'"{TITLE}" to leave Seeding', lambda: not any(t == TITLE for t, _ in list_rows(app, 'Seeding')), 30)
+        listed(app, 'Bought', lambda s: s.startswith('Not downloaded'))
+        kept = [os.path.join(d, f) for d, _, files in os.walk(os.path.join(tmp, 'downloads')) for f in files
+                if f == '360p.mp4']
+        if not kept:
+            raise Failure('removing with "Keep Files" deleted the video')
+        log(f'removed from the session, the files kept ({kept[0]})')
+
+        # Watch from Bought opens the title's page on Browse.
+        bought_list = find(app.window, 'the Bought list', roleName='list', name='Bought')
+        app.click(find_button(bought_list, 'Watch'))
+        shown_label(app.window, 'the title page', lambda s: s == 'A red harbour at noon.')
+        log('Watch in the Library opened the title\'s page')
     except BaseException:
         ui.capture_failure()
         raise
