@@ -1125,7 +1125,8 @@ sr_create_page_dispose (GObject *object)
   SrCreatePage *self = SR_CREATE_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  sr_pending_tx_decline (self->pending, _("Not published: the window was closed"));
+  if (self->pending != NULL)
+    sr_pending_tx_decline (self->pending, _("Not published: the window was closed"));
   if (self->application != NULL && self->publishing)
     sr_application_set_send_confirmer (self->application, NULL, NULL);
   /* The template's stack is the bin's own child: let the bin drop it first,

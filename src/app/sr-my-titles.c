@@ -543,7 +543,8 @@ sr_my_titles_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
-  sr_pending_tx_decline (self->pending, _("Nothing withdrawn: the window was closed"));
+  if (self->pending != NULL)
+    sr_pending_tx_decline (self->pending, _("Nothing withdrawn: the window was closed"));
   if (self->application != NULL && self->withdrawing)
     sr_application_set_send_confirmer (self->application, NULL, NULL);
   g_clear_object (&self->application);
