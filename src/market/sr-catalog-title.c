@@ -367,7 +367,9 @@ sr_catalog_title_apply_info (SrCatalogTitle *self,
                              gssize          length)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(GStrv) old_renditions = NULL;
   JsonNode *root;
+  double old_duration;
   gboolean changed;
 
   g_return_if_fail (SR_IS_CATALOG_TITLE (self));
@@ -377,10 +379,15 @@ sr_catalog_title_apply_info (SrCatalogTitle *self,
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
-  changed = parse_duration (self, json_node_get_object (root));
-  changed = parse_renditions (self, json_node_get_object (root)) || changed;
+  old_duration = self->duration;
+  old_renditions = g_strdupv (self->renditions);
+  parse_duration (self, json_node_get_object (root));
+  parse_renditions (self, json_node_get_object (root));
   if (self->renditions == NULL)
     self->renditions = g_new0 (char *, 1);
+  /* Asked again each time a card shows the title: only news notify. */
+  changed = self->duration != old_duration ||
+            !g_strv_equal ((const char * const *) old_renditions, (const char * const *) self->renditions);
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DETAILS]);
 }

@@ -221,6 +221,12 @@ test_fetch_from_seeder (Fixture       *f,
 }
 
 static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+static void
 test_cache_serves_later (Fixture       *f,
                          gconstpointer  data)
 {
@@ -242,9 +248,15 @@ test_cache_serves_later (Fixture       *f,
   again = catalog_title (f->infohash, "0000000000000000000000000000000000000000");
   {
     g_autoptr(SrTitleMedia) media = sr_title_media_new (f->viewer, cache);
+    guint details = 0;
+
+    g_signal_connect_swapped (again, "notify::details", G_CALLBACK (count_cb), &details);
     sr_title_media_request (media, again);
     g_assert_nonnull (sr_catalog_title_get_poster_path (again));
     g_assert_cmpfloat_with_epsilon (sr_catalog_title_get_duration (again), 42.5, 1e-9);
+    /* A card shown again asks again: nothing new, nothing notified. */
+    sr_title_media_request (media, again);
+    g_assert_cmpuint (details, ==, 1);
     g_assert_false (sr_title_media_is_fetching (media, f->infohash));
     g_assert_cmpuint (n_torrents (f->viewer), ==, 0);
   }
