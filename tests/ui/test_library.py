@@ -5,13 +5,12 @@ Runs inside ui-session.py. As in test_watch.py, `seedreel-cli publish` seeds
 a paid title (a red clip with a red poster.jpg and an info.json) on loopback
 and publishes it on a private devnet. The Browse card shows the poster
 fetched from the title's torrent (the card's pixels are red, not the grey
-placeholder). The viewer
-buys and watches it, leaves the player and opens the Library: the title is
-listed under Bought and, once downloaded, under Seeding with its state,
-upload total and earnings (a receipt put in its library shows as SEED
-earned); its seeding pauses and resumes from the row; removed
-keeping its files, it stays under Bought, whose Watch opens the title's page.
-Leaves screenshots in SEEDREEL_UI_OUTDIR.
+placeholder). The viewer buys and watches it, leaves the player and opens
+the Library: the title is listed under Bought and, once downloaded, under
+Seeding with its state, upload total and earnings (a receipt put in its
+library shows as SEED earned). Its seeding pauses and resumes from the row;
+removed keeping its files, it stays under Bought, whose Watch opens the
+title's page. Leaves screenshots in SEEDREEL_UI_OUTDIR.
 """
 import os
 import sqlite3
