@@ -77,6 +77,7 @@ struct _SrPlayerPage
   AdwMessageDialog   *choice_dialog;
 
   guint               file_index;
+  gboolean            published;      /* a catalog title: its videos are renditions */
   guint64             file_offset;
   guint64             file_size;
   gboolean            want_playing;
@@ -795,13 +796,67 @@ ask_which_file (SrPlayerPage *self, GArray *candidates)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A published title's renditions are named after their height ("720p.mp4"). */
+static guint
+rendition_height (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  char *end = NULL;
+  guint64 height = g_ascii_strtoull (base, &end, 10);
+
+  return end != base && end[0] == 'p' && end[1] == '.' && height > 0 && height < 100000 ? (guint) height : 0;
+}
+
+/* The screen's height in device pixels: no rendition taller than the
+ * screen is worth its bytes. */
+static guint
+screen_height (SrPlayerPage *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  GdkMonitor *monitor = surface != NULL ? gdk_display_get_monitor_at_surface (gdk_surface_get_display (surface), surface)
+                                        : NULL;
+  GdkRectangle geometry;
+
+  if (monitor == NULL)
+    return 1080;
+  gdk_monitor_get_geometry (monitor, &geometry);
+  return (guint) (geometry.height * gdk_monitor_get_scale_factor (monitor));
+}
+
+/* For a published title, the tallest rendition that fits the screen (or
+ * the smallest one when none does), without asking; G_MAXUINT when the
+ * files are not named as renditions. */
+static guint
+pick_rendition (SrPlayerPage *self,
+                GArray       *videos)
+{
+  guint fit = screen_height (self), best = G_MAXUINT, best_height = 0;
+  guint smallest = G_MAXUINT, smallest_height = G_MAXUINT;
+
+  for (guint i = 0; i < videos->len; i++)
+    {
+      guint index = g_array_index (videos, guint, i);
+      g_autofree char *path = sr_torrent_dup_file_path (self->torrent, index);
+      guint height = rendition_height (path);
+
+      if (height == 0)
+        return G_MAXUINT;
+      if (height <= fit && height > best_height)
+        best = index, best_height = height;
+      if (height < smallest_height)
+        smallest = index, smallest_height = height;
+    }
+  return best != G_MAXUINT ? best : smallest;
+}
+
 static void
 choose_file (SrPlayerPage *self)
 {
   g_autoptr(GArray) videos = g_array_new (FALSE, FALSE, sizeof (guint));
   guint n = sr_torrent_get_n_files (self->torrent);
   guint64 largest;
-  guint comparable = 0;
+  guint comparable = 0, rendition;
 
   for (guint i = 0; i < n; i++)
     {
@@ -813,6 +868,11 @@ choose_file (SrPlayerPage *self)
   if (videos->len == 0)
     {
       show_error (self, _("This torrent holds no video file that Seedreel knows how to play."));
+      return;
+    }
+  if (self->published && (rendition = pick_rendition (self, videos)) != G_MAXUINT)
+    {
+      start_file (self, rendition);
       return;
     }
   g_array_sort_with_data (videos, compare_by_size_desc, self->torrent);
@@ -870,6 +930,7 @@ sr_player_page_play (SrPlayerPage *self,
   self->content_key = content_key != NULL ? g_bytes_ref (content_key) : NULL;
   g_free (self->title_id);
   self->title_id = g_strdup (title_id != NULL ? title_id : sr_torrent_get_info_hash (torrent));
+  self->published = title_id != NULL;
   g_free (self->display_title);
   self->display_title = g_strdup (display_title);
   self->file_index = file_index;
