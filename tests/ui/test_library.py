@@ -5,7 +5,7 @@ Runs inside ui-session.py. As in test_watch.py, `seedreel-cli publish` seeds
 a paid title (a red clip with a red poster.jpg and an info.json) on loopback
 and publishes it on a private devnet. The Browse card shows the poster
 fetched from the title's torrent (the card's pixels are red, not the grey
-placeholder). The viewer buys and watches it, leaves the player and opens
+placeholder), and so does the title's page. The viewer buys and watches it, leaves the player and opens
 the Library: the title is listed under Bought and, once downloaded, under
 Seeding with its state, upload total and earnings (a receipt put in its
 library shows as SEED earned). Its seeding pauses and resumes from the row;
@@ -95,6 +95,18 @@ def run():
 
         app.click(card)
         shown_label(app.window, 'the description', lambda s: s == 'A red harbour at noon.')
+        heading = shown_label(app.window, 'the title page\'s heading', lambda s: s == TITLE)
+
+        def red_title_poster():
+            # The poster (160 × 240) is 24 px left of the heading's column, its top
+            # above the heading: a 100 × 100 square around the heading's height.
+            png = screenshot('02-title.png')
+            cx, cy = ui.screen_point(app.proc, heading)
+            _, _, w, _ = ui.extents(heading)
+            share = watch.red_fraction(png, (cx - w // 2 - 24 - 130, cy - 50, 100, 100))
+            log(f'{share:.0%} of the title page\'s poster is red')
+            return share > 0.8
+        wait_for('the poster on the title page', red_title_poster, 30, interval=1.0)
         app.click(watch.button(app.window, 'Buy and Watch'))
         watch.answer(app, f'Buy “{TITLE}”?', 'Buy')
         watch.answer(app, 'Sign the Approval?', 'Sign')
@@ -103,7 +115,7 @@ def run():
         video = find(app.window, 'the video', LONG, name='Video')
 
         def red_on_screen():
-            png = screenshot('02-watching.png')
+            png = screenshot('03-watching.png')
             x, y = ui.screen_point(app.proc, video)
             _, _, w, h = ui.extents(video)
             return watch.red_fraction(png, (x - w * 0.2, y - h * 0.2, w * 0.4, h * 0.4)) > 0.9
