@@ -42,7 +42,7 @@ struct _SrMyTitles
   /* Owned References */
   SrApplication *application;
   GCancellable *cancellable;
-  GPtrArray *rows;            /* the title rows in titles_list */
+  GHashTable *rows;           /* content id → its row in titles_list */
   char *account;
   guint8 balance[SR_U256_LEN];
   gboolean have_balance;
@@ -131,18 +131,24 @@ network (SrMyTitles *self,
 
 /* ---- showing ---------------------------------------------------------- */
 
+/* Rows are kept (by content id) and only their texts change, so a refresh
+ * every few seconds neither flickers nor moves the focus. */
 static void
 show_titles (SrMyTitles *self,
              GPtrArray  *titles,
              const char *problem)
 {
-  for (guint i = 0; i < self->rows->len; i++)
-    gtk_list_box_remove (self->titles_list, self->rows->pdata[i]);
-  g_ptr_array_set_size (self->rows, 0);
+  g_autoptr(GHashTable) gone = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_add (gone, key);
   for (guint i = 0; titles != NULL && i < titles->len; i++)
     {
       MyTitle *t = titles->pdata[i];
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row = g_hash_table_lookup (self->rows, t->content_id);
       g_autofree char *earned = seed_text_wide (t->earned);
       g_autofree char *views = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u view", "%u views", t->views),
                                                 t->views);
@@ -150,10 +156,23 @@ show_titles (SrMyTitles *self,
       g_autofree char *subtitle = problem != NULL ? g_strdup (problem)
                                                   : g_strdup_printf (_("%s · %s earned"), views, earned);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), t->name);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_list_box_append (self->titles_list, row);
-      g_ptr_array_add (self->rows, row);
+      if (row == NULL)
+        {
+          row = adw_action_row_new ();
+          gtk_list_box_append (self->titles_list, row);
+          g_hash_table_insert (self->rows, g_strdup (t->content_id), row);
+        }
+      g_hash_table_remove (gone, t->content_id);
+      if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), t->name) != 0)
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), t->name);
+      if (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), subtitle) != 0)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+    }
+  g_hash_table_iter_init (&iter, gone);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gtk_list_box_remove (self->titles_list, g_hash_table_lookup (self->rows, key));
+      g_hash_table_remove (self->rows, key);
     }
 }
 
@@ -551,7 +570,7 @@ sr_my_titles_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->pending);
   g_clear_pointer (&self->account, g_free);
-  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
   adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), SR_TYPE_MY_TITLES);
 
@@ -580,6 +599,6 @@ sr_my_titles_init (SrMyTitles *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->rows = g_ptr_array_new ();
+  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pending = sr_pending_tx_new ();
 }

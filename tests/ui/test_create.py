@@ -3,9 +3,11 @@
 
 Runs inside ui-session.py. Starts a keyring (gnome-keyring-daemon, secrets
 only) in the private session and a real seedreel-transcoder with an access
-token; in Preferences → Workers adds the worker through the form (the token
-goes to the keyring) and sees the connection test list its encoders; on the
-Create page chooses a short generated clip through the file chooser, sees the
+token; in Preferences → Workers adds the worker through the form with a
+mistyped token, which the connection test refuses with a clear message, removes
+it, adds it again with the right one (it goes to the keyring) and sees the
+connection test list its encoders; on the Create page chooses a short
+generated clip through the file chooser, sees the
 preflight (duration, picture, sound, size, the qualities that will be made,
 never upscaled), starts the transcode, and waits until every quality shows
 all of its checks passed and the folder holds the renditions, poster.jpg and
@@ -66,7 +68,10 @@ def scroll_until(app, what, probe, down=True, timeout=30.0):
     x, y, w, h = ui.extents(app.window)
     deadline = time.monotonic() + timeout
     while True:
-        found = probe()
+        try:
+            found = probe()
+        except Exception:  # noqa: BLE001 — AT-SPI objects vanish while the page changes
+            found = None
         if found:
             return found
         if time.monotonic() > deadline:
@@ -166,11 +171,29 @@ def add_worker(app, url):
     app.click(find(prefs, 'the Workers page', roleName='page tab', name='Workers'))
     find(prefs, 'the Workers page content', name='Transcoding Workers', roleName='label')
     row_subtitle(prefs, 'No workers yet', what='the empty worker list')
-    type_into(app, find(prefs, 'the worker address row', name='Worker Address', roleName='text'), url)
-    token_entry = find(prefs, 'the access token row', name='Access Token', roleName='text')
-    app.click(token_entry)
-    rawinput.typeText(TOKEN)
-    app.click(find_button(prefs, 'Add Worker'))
+
+    def add(token):
+        type_into(app, find(prefs, 'the worker address row', name='Worker Address', roleName='text'), url)
+        token_entry = find(prefs, 'the access token row', name='Access Token', roleName='text')
+        app.click(token_entry)
+        rawinput.keyCombo('<Control>a')
+        rawinput.typeText(token)
+        app.click(find_button(prefs, 'Add Worker'))
+
+    # A mistyped token: the connection test says so (an authenticated request).
+    add('not-the-operator-token')
+    refused = row_subtitle(prefs, url, lambda s: not s.startswith(('Connecting', 'Connected')),
+                           what='the connection test to refuse the token', timeout=30)
+    if 'does not accept this access token' not in refused:
+        raise Failure(f'a wrong token gives {refused!r}')
+    log(f'wrong token: {refused!r}')
+    screenshot('01-preferences-wrong-token.png')
+    press(wait_for('the remove button', lambda: [n for n in prefs.findChildren(
+        GenericPredicate(roleName='push button', name=f'Remove {url}')) if has_state(n, pyatspi.STATE_VISIBLE)]
+        or None)[0])
+    row_subtitle(prefs, 'No workers yet', what='the worker to be removed')
+
+    add(TOKEN)
     info = row_subtitle(prefs, url, lambda s: s.startswith('Connected'),
                         what='the connection test of the new worker', timeout=30)
     log(f'connection test: {info!r}')
