@@ -252,6 +252,10 @@ open_title (SrBrowsePage   *self,
             SrCatalogTitle *title)
 {
   request_media (self, title);
+  /* A bought title's page is where it is watched from: a torrent fetching
+   * its poster right now is the one the player will use. */
+  if (self->media != NULL && sr_catalog_title_get_purchased (title))
+    sr_title_media_claim (self->media, title);
   sr_title_page_show (self->title_page, self->application, self->catalog, title);
   gtk_stack_set_visible_child_name (self->stack, "title");
 }

@@ -51,12 +51,14 @@ typedef struct {
   gboolean copying;
   gboolean finishing;       /* removing our torrent re-enters through ::torrent-removed */
   guint timeout_id;
+  guint poll_id;
 } Fetch;
 
 static void
 fetch_free (Fetch *fetch)
 {
   g_clear_handle_id (&fetch->timeout_id, g_source_remove);
+  g_clear_handle_id (&fetch->poll_id, g_source_remove);
   if (fetch->torrent != NULL)
     g_signal_handlers_disconnect_by_data (fetch->torrent, fetch);
   g_clear_object (&fetch->torrent);
@@ -337,6 +339,8 @@ check_fetch (Fetch *fetch)
           return;
         }
       set_priorities (fetch);
+      g_debug ("Fetching the poster (file %d) and info.json (file %d) of %s", fetch->poster_index,
+               fetch->info_index, fetch->infohash);
     }
   progress = sr_torrent_get_file_progress (fetch->torrent);
   if (!file_complete (fetch, progress, fetch->info_index) || !file_complete (fetch, progress, fetch->poster_index))
@@ -355,6 +359,15 @@ check_fetch (Fetch *fetch)
   else
     g_task_run_in_thread (task, copy_thread);
   g_object_unref (task);
+}
+
+/* Besides the torrent's notifications: a piece verified after the last
+ * bitfield change is seen here. */
+static gboolean
+fetch_poll_cb (gpointer user_data)
+{
+  check_fetch (user_data);
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -452,9 +465,11 @@ start_fetch (SrTitleMedia   *self,
       fetch->owned = TRUE;
       g_object_set_data (G_OBJECT (torrent), MEDIA_TORRENT_KEY, GINT_TO_POINTER (TRUE));
     }
+  g_debug ("Looking for the poster of %s (%s torrent)", infohash, fetch->owned ? "a new" : "the existing");
   g_signal_connect_swapped (fetch->torrent, "notify::has-metadata", G_CALLBACK (check_fetch), fetch);
   g_signal_connect_swapped (fetch->torrent, "notify::have-pieces", G_CALLBACK (check_fetch), fetch);
   fetch->timeout_id = g_timeout_add_seconds (self->timeout_s, fetch_timeout_cb, fetch);
+  fetch->poll_id = g_timeout_add_seconds (1, fetch_poll_cb, fetch);
   g_hash_table_insert (self->fetches, g_strdup (infohash), fetch);
   return fetch;
 }
@@ -489,6 +504,20 @@ sr_title_media_request (SrTitleMedia   *self,
   g_ptr_array_add (fetch->titles, g_object_ref (title));
   g_signal_connect_swapped (title, "notify::purchased", G_CALLBACK (title_purchased_cb), fetch);
   check_fetch (fetch);
+}
+
+void
+sr_title_media_claim (SrTitleMedia   *self,
+                      SrCatalogTitle *title)
+{
+  Fetch *fetch;
+
+  g_return_if_fail (SR_IS_TITLE_MEDIA (self));
+  g_return_if_fail (SR_IS_CATALOG_TITLE (title));
+
+  fetch = g_hash_table_lookup (self->fetches, sr_catalog_title_get_infohash (title));
+  if (fetch != NULL)
+    fetch->claimed = TRUE;
 }
 
 gboolean

@@ -40,6 +40,10 @@ void          sr_title_media_set_timeout     (SrTitleMedia     *self,
  * the timeout has passed again). The ::fetched signal tells when one ends. */
 void          sr_title_media_request         (SrTitleMedia     *self,
                                               SrCatalogTitle   *title);
+/* @title is about to be watched: a torrent added for its media stays in
+ * the session once they are in, every file wanted again. */
+void          sr_title_media_claim           (SrTitleMedia     *self,
+                                              SrCatalogTitle   *title);
 /* Is a fetch for @infohash under way? */
 gboolean      sr_title_media_is_fetching     (SrTitleMedia     *self,
                                               const char       *infohash);

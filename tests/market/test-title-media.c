@@ -293,8 +293,9 @@ test_no_peers_keeps_placeholder (Fixture       *f,
   g_assert_cmpuint (n_torrents (f->viewer), ==, 0);
 }
 
-/* Bought while its poster came in: the torrent is the one the viewer is
- * about to watch through, so it stays, every file wanted again. */
+/* Bought while its poster came in (or claimed: its page opened to watch
+ * it): the torrent is the one the viewer is about to watch through, so it
+ * stays, every file wanted again. */
 static void
 test_bought_meanwhile_keeps_torrent (Fixture       *f,
                                      gconstpointer  data)
@@ -307,7 +308,10 @@ test_bought_meanwhile_keeps_torrent (Fixture       *f,
 
   g_signal_connect (media, "fetched", G_CALLBACK (fetched_cb), &fetched);
   sr_title_media_request (media, f->title);
-  sr_catalog_title_set_view_id (f->title, "1");
+  if (GPOINTER_TO_INT (data))
+    sr_title_media_claim (media, f->title);     /* opened to be watched */
+  else
+    sr_catalog_title_set_view_id (f->title, "1");
   wait_fetched (f, media, &fetched, TRUE);
   g_assert_true (fetched.success);
   g_assert_nonnull (sr_catalog_title_get_poster_path (f->title));
@@ -370,7 +374,9 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/title-media/no-peers-keeps-placeholder", Fixture, NULL, fixture_set_up,
               test_no_peers_keeps_placeholder, fixture_tear_down);
-  g_test_add ("/title-media/bought-meanwhile-keeps-torrent", Fixture, NULL, fixture_set_up,
+  g_test_add ("/title-media/bought-meanwhile-keeps-torrent", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up,
+              test_bought_meanwhile_keeps_torrent, fixture_tear_down);
+  g_test_add ("/title-media/claimed-keeps-torrent", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up,
               test_bought_meanwhile_keeps_torrent, fixture_tear_down);
   g_test_add ("/title-media/existing-torrent-stays", Fixture, NULL, fixture_set_up,
               test_existing_torrent_stays, fixture_tear_down);

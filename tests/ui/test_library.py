@@ -85,6 +85,8 @@ def run():
             raise Failure(f'the viewer wallet is {viewer}, not {watch.VIEWER}')
         creator = watch.Creator(devnet, folder, password_file, app_port)
 
+        # The poster fetch says in the app's log what it waits for.
+        os.environ['G_MESSAGES_DEBUG'] = 'all'
         app = ui.App(1)
         app.wait_ready()
         watch.unlock(app)
