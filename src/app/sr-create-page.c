@@ -18,6 +18,7 @@
 #include "market/sr-publisher.h"
 #include "market/sr-rewards.h"
 #include "sr-application.h"
+#include "sr-browse-page.h"
 #include "sr-create-page.h"
 #include "sr-my-titles.h"
 #include "sr-pending-tx.h"
@@ -76,6 +77,7 @@ struct _SrCreatePage
   gboolean            key_kept;        /* the owner's sealed key is in the library */
   gboolean            publishing;
   gboolean            published;
+  char               *published_id;    /* its content id, for View in Browse */
   SrPendingTx        *pending;         /* the transaction waiting for the user's word */
 };
 
@@ -147,6 +149,7 @@ forget_publication (SrCreatePage *self)
   g_clear_pointer (&self->publication, sr_publication_free);
   self->key_kept = FALSE;
   self->published = FALSE;
+  g_clear_pointer (&self->published_id, g_free);
   gtk_widget_set_visible (GTK_WIDGET (self->publish_button), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->publish_button), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->browse_button), FALSE);
@@ -804,6 +807,8 @@ published_cb (GObject      *source,
   self->publishing = FALSE;
   self->published = TRUE;
   id_text = sr_u256_to_decimal (content_id);
+  g_free (self->published_id);
+  self->published_id = g_strdup (id_text);
   if (gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
     return;
   text = g_strdup_printf (_("“%s” is published as title %s, and Seedreel seeds it while it runs."),
@@ -1111,9 +1116,16 @@ on_publish_clicked (SrCreatePage *self)
   sr_signer_list_accounts_async (signer, self->cancellable, publish_accounts_cb, g_object_ref (self));
 }
 
+/* The title's own page once the catalog has it, else the catalog it is
+ * about to appear in. */
 static void
 on_browse_clicked (SrCreatePage *self)
 {
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_VIEW_STACK);
+  GtkWidget *browse = stack != NULL ? adw_view_stack_get_child_by_name (ADW_VIEW_STACK (stack), "browse") : NULL;
+
+  if (self->published_id != NULL && SR_IS_BROWSE_PAGE (browse))
+    sr_browse_page_show_title (SR_BROWSE_PAGE (browse), self->published_id);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "browse");
 }
 
@@ -1144,6 +1156,7 @@ sr_create_page_dispose (GObject *object)
   g_clear_pointer (&self->rung_bars, g_ptr_array_unref);
   g_clear_pointer (&self->publication, sr_publication_free);
   g_clear_pointer (&self->publish_account, g_free);
+  g_clear_pointer (&self->published_id, g_free);
   g_clear_object (&self->pending);
   g_clear_object (&self->application);
 

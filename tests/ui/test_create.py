@@ -12,10 +12,12 @@ preflight (duration, picture, sound, size, the qualities that will be made,
 never upscaled), starts the transcode, and waits until every quality shows
 all of its checks passed and the folder holds the renditions, poster.jpg and
 info.json. Then, against a private devnet with the creator's wallet (anvil's
-account 0) unlocked: Publish…, one confirmation showing the title, price,
-seeder share, network and chain ID and the fee, the title published and
-seeded; "View in Browse" shows its card; My Titles lists it with no views.
-Another account buys a view with cast: My Titles shows 1 view and what it
+account 0) unlocked: Publish…, declined at the confirmation (nothing on chain,
+the prepared title kept), Publish… again (the same prepared folder), one
+confirmation showing the title, price, seeder share, network and chain ID and
+the fee, the title published and seeded; "View in Browse" opens its page
+there; My Titles lists it with no views. Another account buys a view with
+cast: My Titles shows 1 view and what it
 earned (the price minus the seeder share) and that much ready to withdraw;
 Withdraw, confirmed with the amount, chain and fee, moves exactly that to the
 account (checked with cast). Leaves screenshots in SEEDREEL_UI_OUTDIR.
@@ -319,9 +321,24 @@ def dialog_text(dialog):
     return ' '.join(n.name for n in dialog.findChildren(GenericPredicate(roleName='label')))
 
 
-def publish(app, devnet):
-    press(usable_button(app.window, 'Publish…'))
+def publish(app, devnet, folder):
     heading = f'Publish “{TITLE}”?'
+    published = os.path.join(os.path.dirname(os.path.dirname(folder)), 'published')
+    # Declined at the confirmation: nothing on chain, the prepared title kept.
+    press(usable_button(app.window, 'Publish…'))
+    srui.point_into(app, dialog_named(app, heading, timeout=120))
+    press(usable_button(dialog_named(app, heading), 'Cancel'))
+    kept = srui.shown_label(app.window, 'the page to say it was not published',
+                            lambda s: s.startswith('Not published'), timeout=60)
+    log(kept.name)
+    if 'press Publish again' not in kept.name:
+        raise Failure(f'after cancelling, the page says {kept.name!r}')
+    if devnet.number(devnet.registry, 'contentCount()(uint256)') != 0:
+        raise Failure('a declined publication reached the registry')
+    prepared = sorted(os.listdir(published))
+    log(f'prepared and kept: {prepared}')
+    # Again: the prepared folder is reused, not made anew.
+    press(usable_button(app.window, 'Publish…'))
     dialog = dialog_named(app, heading, timeout=120)
     body = dialog_text(dialog)
     for part in (TITLE, '2 SEED', '20 %', 'Local devnet', 'chain ID 31337', 'Maximum network fee', 'ETH'):
@@ -337,6 +354,8 @@ def publish(app, devnet):
         raise Failure(f'publishing failed: {done.name!r}')
     log(done.name)
     content_id = done.name.split(' is published as title ', 1)[1].split(',')[0]
+    if sorted(os.listdir(published)) != prepared or len(prepared) != 1:
+        raise Failure(f'publishing again made {sorted(os.listdir(published))}, not only {prepared}')
     screenshot('05-published.png')
     # On chain: the creator's title at 2 SEED with a 20 % seeder share.
     count = devnet.number(devnet.registry, 'contentCount()(uint256)')
@@ -347,8 +366,9 @@ def publish(app, devnet):
 
 def view_in_browse(app):
     press(usable_button(app.window, 'View in Browse'))
-    srui.shown_label(app.window, f'the "{TITLE}" card in Browse', lambda s: s == TITLE, timeout=60)
-    log('Browse shows the new title')
+    srui.shown_label(app.window, f'the "{TITLE}" page in Browse', lambda s: s == TITLE, timeout=60)
+    srui.shown_label(app.window, 'its description', lambda s: s == 'A test pattern at dawn')
+    log('Browse shows the new title\'s page')
     screenshot('06-browse.png')
     app.click(ui.page_tab(app, 'Create'))
 
@@ -423,7 +443,7 @@ def run():
         folder = run_transcode(app)
         check_folder(folder)
 
-        content_id = publish(app, devnet)
+        content_id = publish(app, devnet, folder)
         view_in_browse(app)
         first = my_titles_row(app, TITLE, lambda s: s.startswith('0 views'), 'My Titles to list the new title')
         log(f'My Titles: {TITLE}: {first}')
