@@ -27,6 +27,7 @@ struct _SrTitleMedia
   guint timeout_s;
   GHashTable *fetches;       /* infohash → Fetch */
   GHashTable *gave_up;       /* infohash → monotonic µs of the give-up */
+  GHashTable *retries;       /* infohash → Retry */
   GCancellable *cancellable;
 };
 
@@ -53,6 +54,56 @@ typedef struct {
   guint timeout_id;
   guint poll_id;
 } Fetch;
+
+/* A title whose fetch gave up is asked for again a while later: a creator
+ * or a seeder may have come online. */
+typedef struct {
+  SrTitleMedia *self;        /* unowned: the retry lives in its table */
+  char *infohash;
+  GPtrArray *titles;
+  guint source_id;
+} Retry;
+
+static void
+retry_free (Retry *retry)
+{
+  g_clear_handle_id (&retry->source_id, g_source_remove);
+  g_ptr_array_unref (retry->titles);
+  g_free (retry->infohash);
+  g_free (retry);
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  Retry *retry = user_data;
+  SrTitleMedia *self = retry->self;
+  g_autoptr(GPtrArray) titles = g_ptr_array_ref (retry->titles);
+
+  retry->source_id = 0;
+  g_hash_table_remove (self->gave_up, retry->infohash);
+  g_hash_table_remove (self->retries, retry->infohash);
+  for (guint i = 0; i < titles->len; i++)
+    sr_title_media_request (self, titles->pdata[i]);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry (SrTitleMedia *self,
+                const char   *infohash,
+                GPtrArray    *titles)
+{
+  Retry *retry;
+
+  if (titles->len == 0 || g_hash_table_contains (self->retries, infohash))
+    return;
+  retry = g_new0 (Retry, 1);
+  retry->self = self;
+  retry->infohash = g_strdup (infohash);
+  retry->titles = g_ptr_array_ref (titles);
+  retry->source_id = g_timeout_add_seconds (self->timeout_s, retry_cb, retry);
+  g_hash_table_insert (self->retries, g_strdup (infohash), retry);
+}
 
 static void
 fetch_free (Fetch *fetch)
@@ -164,8 +215,11 @@ finish_fetch (Fetch    *fetch,
       g_hash_table_remove (self->gave_up, infohash);
     }
   else
-    g_hash_table_insert (self->gave_up, g_strdup (infohash),
-                         g_memdup2 (&(gint64) { g_get_monotonic_time () }, sizeof (gint64)));
+    {
+      g_hash_table_insert (self->gave_up, g_strdup (infohash),
+                           g_memdup2 (&(gint64) { g_get_monotonic_time () }, sizeof (gint64)));
+      schedule_retry (self, infohash, fetch->titles);
+    }
   g_hash_table_remove (self->fetches, infohash);
   g_signal_emit (self, signals[SIGNAL_FETCHED], 0, infohash, success);
 }
@@ -493,7 +547,13 @@ sr_title_media_request (SrTitleMedia   *self,
     {
       gave_up = g_hash_table_lookup (self->gave_up, infohash);
       if (gave_up != NULL && g_get_monotonic_time () - *gave_up < (gint64) self->timeout_s * G_USEC_PER_SEC)
-        return;
+        {
+          Retry *retry = g_hash_table_lookup (self->retries, infohash);
+
+          if (retry != NULL && !g_ptr_array_find (retry->titles, title, NULL))
+            g_ptr_array_add (retry->titles, g_object_ref (title));
+          return;
+        }
       fetch = start_fetch (self, title);
       if (fetch == NULL)
         return;
@@ -585,6 +645,7 @@ sr_title_media_dispose (GObject *object)
         release_torrent (fetch);
     }
   g_clear_pointer (&self->fetches, g_hash_table_unref);
+  g_clear_pointer (&self->retries, g_hash_table_unref);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (sr_title_media_parent_class)->dispose (object);
@@ -622,5 +683,6 @@ sr_title_media_init (SrTitleMedia *self)
   self->timeout_s = SR_TITLE_MEDIA_DEFAULT_TIMEOUT_S;
   self->fetches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) fetch_free);
   self->gave_up = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->retries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) retry_free);
   self->cancellable = g_cancellable_new ();
 }

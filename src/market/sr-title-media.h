@@ -36,8 +36,9 @@ const char   *sr_title_media_get_cache_dir   (SrTitleMedia     *self);
 void          sr_title_media_set_timeout     (SrTitleMedia     *self,
                                               guint             seconds);
 /* Gives @title what the cache already holds at once, and otherwise starts
- * fetching (once per infohash; a fetch that gave up is retried only after
- * the timeout has passed again). The ::fetched signal tells when one ends. */
+ * fetching (once per infohash; a fetch that gave up is tried again by
+ * itself once the timeout has passed again, for as long as this object
+ * lives). The ::fetched signal tells when one ends. */
 void          sr_title_media_request         (SrTitleMedia     *self,
                                               SrCatalogTitle   *title);
 /* @title is about to be watched: a torrent added for its media stays in

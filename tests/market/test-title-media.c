@@ -287,10 +287,23 @@ test_no_peers_keeps_placeholder (Fixture       *f,
   g_assert_null (sr_catalog_title_get_poster_path (lonely));
   g_assert_cmpuint (n_torrents (f->viewer), ==, 0);
 
-  /* Right after giving up it does not hammer the swarm again. */
+  /* Right after giving up it does not hammer the swarm again… */
   sr_title_media_request (media, lonely);
   g_assert_false (sr_title_media_is_fetching (media, sr_catalog_title_get_infohash (lonely)));
   g_assert_cmpuint (n_torrents (f->viewer), ==, 0);
+
+  /* …but tries again by itself a while later, a peer may have come online. */
+  fetched.done = FALSE;
+  {
+    guint deadline = g_timeout_add_seconds (WAIT_S, deadline_cb, NULL);
+
+    while (!sr_title_media_is_fetching (media, sr_catalog_title_get_infohash (lonely)))
+      g_main_context_iteration (NULL, TRUE);
+    g_source_remove (deadline);
+  }
+  g_assert_cmpuint (n_torrents (f->viewer), ==, 1);
+  wait_fetched (f, media, &fetched, FALSE);
+  g_assert_false (fetched.success);
 }
 
 /* Bought while its poster came in (or claimed: its page opened to watch
