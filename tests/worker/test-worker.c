@@ -186,6 +186,24 @@ test_unauthorized (void)
   g_clear_error (&error);
   g_assert_false (sr_worker_client_create_job (wrong, ladder, 1000, sha, &id, &token, NULL, &error));
   g_assert_error (error, SR_WORKER_ERROR, SR_WORKER_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+
+  /* The connection test's token check says which it is. */
+  g_assert_false (sr_worker_client_check_access (wrong, NULL, &error));
+  g_assert_error (error, SR_WORKER_ERROR, SR_WORKER_ERROR_UNAUTHORIZED);
+  g_assert_nonnull (strstr (error->message, "does not accept this access token"));
+  g_clear_error (&error);
+  g_assert_false (sr_worker_client_check_access (nobody, NULL, &error));
+  g_assert_error (error, SR_WORKER_ERROR, SR_WORKER_ERROR_UNAUTHORIZED);
+  g_assert_nonnull (strstr (error->message, "needs an access token"));
+  g_clear_error (&error);
+  {
+    g_autoptr(SrWorkerClient) right = new_client ();
+    g_autoptr(GError) local = NULL;
+
+    g_assert_true (sr_worker_client_check_access (right, NULL, &local));
+    g_assert_no_error (local);
+  }
 }
 
 static void
