@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crypto/sr-address.h"
+#include "market/sr-catalog.h"
 
 #include "store/sr-store.h"
 
@@ -28,6 +29,7 @@ struct _SrApplication
   SrToken          *token;
   SrTxManager      *tx_manager;
   SrTorrentSession *torrent_session;
+  SrSeeding        *seeding;
   SrSendConfirmFunc confirm_func;
   gpointer          confirm_data;
   GCancellable     *cancellable;
@@ -132,6 +134,112 @@ sr_application_get_torrent_session (SrApplication  *self,
       self->torrent_session = sr_torrent_session_new_from_settings (torrent_settings, state_dir, error);
     }
   return self->torrent_session;
+}
+
+SrSeeding *
+sr_application_get_seeding (SrApplication  *self,
+                            const char     *account,
+                            GError        **error)
+{
+  const char *registry_text = sr_network_profile_get_registry_address (self->network_profile);
+  guint64 chain_id = sr_network_profile_get_chain_id (self->network_profile);
+  g_autofree char *network = NULL;
+  g_autoptr(SrRegistry) registry = NULL;
+  guint8 registry_address[SR_ADDRESS_LEN], payout[SR_ADDRESS_LEN];
+  SrTorrentSession *session;
+  SrSigner *signer;
+
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (account != NULL, NULL);
+
+  if (self->store == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("The library is not open yet"));
+      return NULL;
+    }
+  if (registry_text == NULL || !sr_address_parse (registry_text, registry_address, NULL))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("This network has no registry configured (see Preferences)"));
+      return NULL;
+    }
+  if (!sr_address_parse (account, payout, error))
+    return NULL;
+  network = sr_catalog_network_key (chain_id, registry_address);
+  if (self->seeding != NULL &&
+      (g_strcmp0 (sr_seeding_get_network (self->seeding), network) != 0 ||
+       g_ascii_strcasecmp (sr_seeding_get_payout (self->seeding), account) != 0))
+    g_clear_object (&self->seeding);
+  if (self->seeding != NULL)
+    return self->seeding;
+  session = sr_application_get_torrent_session (self, error);
+  if (session == NULL)
+    return NULL;
+  signer = sr_application_get_signer (self, error);
+  if (signer == NULL)
+    return NULL;
+  registry = sr_registry_new (sr_application_get_rpc_client (self), registry_address);
+  self->seeding = sr_seeding_new (session, registry, self->store, network, chain_id, payout, signer);
+  return self->seeding;
+}
+
+static void
+flushed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sr_seeding_flush_finish (SR_SEEDING (source), result, &error))
+    g_debug ("Receipts: %s", error->message);
+}
+
+void
+sr_application_flush_receipts (SrApplication *self)
+{
+  g_return_if_fail (SR_IS_APPLICATION (self));
+  if (self->seeding != NULL)
+    sr_seeding_flush_async (self->seeding, NULL, 10, NULL, flushed_cb, NULL);
+}
+
+static void
+shutdown_flushed_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  flushed_cb (source, result, NULL);
+  *done = TRUE;
+  g_rc_box_release (done);
+}
+
+/* What was downloaded keeps being seeded from launch, with the wallet's
+ * account receiving the receipts, once there is a wallet. */
+static void
+startup_accounts_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(SrApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) accounts = sr_signer_list_accounts_finish (SR_SIGNER (source), result, &error);
+
+  if (accounts == NULL || accounts->len == 0 || self->store == NULL)
+    return;
+  if (sr_application_get_seeding (self, ((SrSignerAccount *) accounts->pdata[0])->address, &error) == NULL)
+    g_message ("Not seeding yet: %s", error->message);
+}
+
+static void
+sr_application_start_seeding (SrApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  SrSigner *signer = sr_application_get_signer (self, &error);
+
+  if (signer == NULL)
+    return;
+  sr_signer_list_accounts_async (signer, self->cancellable, startup_accounts_cb, g_object_ref (self));
 }
 
 static void
@@ -259,6 +367,7 @@ sr_application_store_opened (GObject      *object,
   if (store != NULL)
     {
       self->store = g_steal_pointer (&store);
+      sr_application_start_seeding (self);
       return;
     }
 
@@ -364,6 +473,20 @@ sr_application_shutdown (GApplication *app)
 {
   SrApplication *self = SR_APPLICATION (app);
 
+  /* Receipts for what we watched last go out first, briefly: quitting must
+   * not hang on a seeder that went away. */
+  if (self->seeding != NULL)
+    {
+      gboolean *done = g_rc_box_new0 (gboolean);
+      gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+      sr_seeding_flush_async (self->seeding, NULL, 3, NULL, shutdown_flushed_cb, g_rc_box_acquire (done));
+      while (!*done && g_get_monotonic_time () < deadline)
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (10000);
+      g_rc_box_release (done);
+      g_clear_object (&self->seeding);
+    }
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 

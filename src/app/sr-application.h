@@ -9,6 +9,7 @@
 #include "chain/sr-signer.h"
 #include "chain/sr-token.h"
 #include "chain/sr-tx-manager.h"
+#include "market/sr-seeding.h"
 #include "store/sr-store.h"
 #include "torrent/sr-torrent-session.h"
 
@@ -48,5 +49,16 @@ void              sr_application_set_send_confirmer  (SrApplication    *self,
 SrTxManager      *sr_application_get_tx_manager      (SrApplication *self,
                                                       const char    *address,
                                                       GError       **error);
+
+/* What the app does for every catalog title it holds (serving keys, keeping
+ * the receipts later viewers sign, signing ours): one service for the
+ * torrent session on the current network, paying @account (recreated when
+ * the account or the network changes). NULL with @error until the library
+ * is open, or when the network names no registry. */
+SrSeeding        *sr_application_get_seeding         (SrApplication *self,
+                                                      const char    *account,
+                                                      GError       **error);
+/* Sends the final receipts of what we watched, without waiting. */
+void              sr_application_flush_receipts      (SrApplication *self);
 
 G_END_DECLS

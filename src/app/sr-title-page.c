@@ -17,7 +17,7 @@
 #include "crypto/sr-content-cipher.h"
 #include "crypto/sr-hex.h"
 #include "crypto/sr-u256.h"
-#include "market/sr-key-exchange.h"
+#include "market/sr-seeding.h"
 #include "market/sr-purchase.h"
 #include "sr-title-page.h"
 #include "sr-window.h"
@@ -512,8 +512,8 @@ key_cb (GObject      *source,
 {
   g_autoptr(SrTitlePage) self = user_data;
   g_autoptr(GError) error = NULL;
-  SrKeyExchange *exchange = SR_KEY_EXCHANGE (source);
-  g_autoptr(GBytes) key = sr_key_exchange_fetch_key_finish (exchange, result, NULL, &error);
+  g_autoptr(GBytes) key = sr_seeding_fetch_key_finish (SR_SEEDING (source), result, &error);
+  g_autoptr(SrTorrent) torrent = g_object_steal_data (G_OBJECT (self), "sr-watching");
 
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
@@ -522,7 +522,7 @@ key_cb (GObject      *source,
       set_busy (self, FALSE, error->message);
       return;
     }
-  play (self, sr_key_exchange_get_torrent (exchange), key);
+  play (self, torrent, key);
 }
 
 static void
@@ -532,9 +532,10 @@ watch_with_account (SrTitlePage *self)
   SrTorrentSession *session = sr_application_get_torrent_session (self->application, &error);
   const char *infohash = sr_catalog_title_get_infohash (self->title);
   SrTorrent *torrent;
-  SrKeyExchange *exchange;
-  SrSigner *signer;
+  SrSeeding *seeding;
+  const char *view_id_text = sr_catalog_title_get_view_id (self->title);
   guint8 key_check[16], view_id[SR_U256_LEN];
+  gboolean paid;
 
   if (session == NULL)
     {
@@ -553,49 +554,44 @@ watch_with_account (SrTitlePage *self)
           return;
         }
     }
-  if (!sr_catalog_title_get_key_check (self->title, key_check))
+  /* One key exchange and one receipts keeper per torrent, kept by the
+   * application's seeding service: after this viewer has the key it serves
+   * it to later buyers, and later viewers' receipts pay this account. */
+  seeding = sr_application_get_seeding (self->application, self->account, &error);
+  paid = sr_catalog_title_get_key_check (self->title, key_check);
+  if (seeding == NULL)
     {
-      play (self, torrent, NULL);
-      return;
-    }
-
-  /* One key exchange per torrent, kept with it: after this viewer has the
-   * key it serves it to later buyers as well. */
-  exchange = g_object_get_data (G_OBJECT (torrent), "sr-key-exchange");
-  if (exchange == NULL)
-    {
-      g_autoptr(SrRegistry) registry = sr_registry_new (sr_application_get_rpc_client (self->application),
-                                                        sr_catalog_get_registry (self->catalog));
-      SrKeyExchangeTitle t = { 0 };
-      g_autofree char *prefixed = g_strconcat ("0x", infohash, NULL);
-
-      t.chain_id = sr_catalog_get_chain_id (self->catalog);
-      memcpy (t.registry, sr_catalog_get_registry (self->catalog), SR_ADDRESS_LEN);
-      if (!sr_u256_parse (sr_catalog_title_get_content_id (self->title), t.content_id, &error) ||
-          !sr_hex_decode_fixed (prefixed, t.infohash, 32, &error) ||
-          !sr_address_parse (self->account, t.payout, &error))
+      if (paid)
         {
           set_busy (self, FALSE, error->message);
           return;
         }
-      exchange = sr_key_exchange_new (torrent, registry, &t);
-      g_object_set_data_full (G_OBJECT (torrent), "sr-key-exchange", exchange, g_object_unref);
+      g_message ("Not seeding “%s”: %s", sr_catalog_title_get_title (self->title), error->message);
     }
-  if (sr_key_exchange_get_content_key (exchange) != NULL)
+  else if (view_id_text != NULL)
     {
-      play (self, torrent, sr_key_exchange_get_content_key (exchange));
+      /* Receipts for what the peers send us, from the first byte. */
+      if (!sr_u256_parse (view_id_text, view_id, &error) ||
+          !sr_seeding_start_viewing (seeding, torrent, view_id, &error))
+        {
+          set_busy (self, FALSE, error->message);
+          return;
+        }
+    }
+  if (!paid)
+    {
+      play (self, torrent, NULL);
       return;
     }
-  signer = sr_application_get_signer (self->application, &error);
-  if (signer == NULL ||
-      !sr_u256_parse (sr_catalog_title_get_view_id (self->title), view_id, &error))
+  if (view_id_text == NULL)
     {
-      set_busy (self, FALSE, error->message);
+      set_busy (self, FALSE, _("Buy a view of this title first."));
       return;
     }
   set_busy (self, TRUE, _("Asking the people who seed it for the title’s key…"));
-  sr_key_exchange_fetch_key_async (exchange, signer, self->account, view_id, key_check, self->cancellable,
-                                   key_cb, g_object_ref (self));
+  g_object_set_data_full (G_OBJECT (self), "sr-watching", g_object_ref (torrent), g_object_unref);
+  sr_seeding_fetch_key_async (seeding, torrent, view_id, key_check, self->cancellable,
+                              key_cb, g_object_ref (self));
 }
 
 static void

@@ -63,7 +63,12 @@ sr_window_play (SrWindow   *self,
 static void
 on_player_close (SrWindow *self)
 {
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
   gtk_stack_set_visible_child_name (self->main_stack, "pages");
+  /* What arrived while watching is receipted now, not at the next interval. */
+  if (SR_IS_APPLICATION (app))
+    sr_application_flush_receipts (SR_APPLICATION (app));
 }
 
 static void

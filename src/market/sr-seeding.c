@@ -29,6 +29,8 @@ typedef struct {
   SrKeyExchange *exchange;
   SrReceipts *receipts;
   gulong stored_id;
+  gulong progress_id;
+  struct _FlushRun *run;       /* the flush in flight, or NULL */
   gboolean opening_key;
   gboolean viewing;
 } Attachment;
@@ -71,12 +73,27 @@ title_free (gpointer data)
   g_free (t);
 }
 
+/* The torrent's exchange, where the rest of the app looks for it: a torrent
+ * that carries one is being watched (SrTitleMedia leaves it in the session
+ * once it has its poster). Set once we view, serve or fetch the key. */
+#define KEY_EXCHANGE_DATA "sr-key-exchange"
+
+static void
+mark_in_use (Attachment *a)
+{
+  g_object_set_data (G_OBJECT (a->torrent), KEY_EXCHANGE_DATA, a->exchange);
+}
+
 static void
 attachment_free (gpointer data)
 {
   Attachment *a = data;
 
+  if (g_object_get_data (G_OBJECT (a->torrent), KEY_EXCHANGE_DATA) == a->exchange)
+    g_object_set_data (G_OBJECT (a->torrent), KEY_EXCHANGE_DATA, NULL);
+
   g_clear_signal_handler (&a->stored_id, a->receipts);
+  g_clear_signal_handler (&a->progress_id, a->torrent);
   g_clear_object (&a->exchange);
   g_clear_object (&a->receipts);
   g_clear_object (&a->torrent);
@@ -240,6 +257,20 @@ on_receipt_stored (SrReceipts *receipts,
       g_signal_emit (self, signals[RECEIPT_STORED], 0, ((Attachment *) value)->torrent, peer, view_id, bytes);
 }
 
+/* The exchange and the receipts learn who a peer is from its HELLO, which
+ * comes once, when it connects: peers already connected to a torrent we
+ * attach to late (e.g. while its poster came in) are made to greet again. */
+static void
+reconnect_if_greeted (SrTorrent *torrent)
+{
+  g_autoptr(GArray) peers = sr_torrent_list_extension_peers (torrent);
+
+  if (peers == NULL || peers->len == 0)
+    return;
+  sr_torrent_pause (torrent);
+  sr_torrent_resume (torrent);
+}
+
 static void
 attach (SrSeeding *self,
         SrTorrent *torrent)
@@ -271,6 +302,7 @@ attach (SrSeeding *self,
   a->stored_id = g_signal_connect (a->receipts, "receipt-stored", G_CALLBACK (on_receipt_stored), self);
   g_hash_table_insert (self->attached, torrent, a);
   open_kept_key (self, a);
+  reconnect_if_greeted (torrent);
 }
 
 static void
@@ -278,6 +310,8 @@ on_torrent_added (SrTorrentSession *session,
                   SrTorrent        *torrent,
                   SrSeeding        *self)
 {
+  if (lookup_title (self, torrent) == NULL)
+    load_titles (self);   /* the catalog may have grown since */
   attach (self, torrent);
 }
 
@@ -473,6 +507,7 @@ sr_seeding_add_key_async (SrSeeding           *self,
       return;
     }
   sr_key_exchange_set_content_key (a->exchange, key);
+  mark_in_use (a);
   if (self->signer == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
@@ -607,6 +642,7 @@ sr_seeding_fetch_key_async (SrSeeding           *self,
       g_task_return_error (task, error);
       return;
     }
+  mark_in_use (a);
   key = sr_key_exchange_get_content_key (a->exchange);
   if (key != NULL)
     {
@@ -646,35 +682,17 @@ sr_seeding_fetch_key_finish (SrSeeding     *self,
 
 /* ---- the viewer's receipts ---- */
 
-gboolean
-sr_seeding_start_viewing (SrSeeding     *self,
-                          SrTorrent     *torrent,
-                          const guint8   view_id[SR_U256_LEN],
-                          GError       **error)
-{
-  Attachment *a;
-
-  g_return_val_if_fail (SR_IS_SEEDING (self), FALSE);
-  g_return_val_if_fail (SR_IS_TORRENT (torrent), FALSE);
-
-  a = find_attachment (self, torrent, error);
-  if (a == NULL)
-    return FALSE;
-  if (self->signer == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("A wallet is needed to sign seeding receipts"));
-      return FALSE;
-    }
-  sr_receipts_start_viewing (a->receipts, self->signer, self->payout_text, view_id);
-  a->viewing = TRUE;
-  return TRUE;
-}
-
 typedef struct {
   guint pending;
   GError *first_error;
 } Flush;
+
+/* One flush of one torrent's receipts at a time; later requests wait for it. */
+typedef struct _FlushRun {
+  SrSeeding *self;
+  SrTorrent *torrent;
+  GPtrArray *waiters;          /* of GTask (sr_seeding_flush_async) */
+} FlushRun;
 
 static void
 flush_free (gpointer data)
@@ -699,23 +717,104 @@ flush_done (GTask *task)
 }
 
 static void
-flushed_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+run_flushed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  Flush *fl = g_task_get_task_data (task);
-  GError *error = NULL;
+  FlushRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+  Attachment *a;
 
-  if (!sr_receipts_flush_finish (SR_RECEIPTS (source), result, &error))
+  if (!sr_receipts_flush_finish (SR_RECEIPTS (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Seeding: %s", error->message);
+  a = g_hash_table_lookup (run->self->attached, run->torrent);
+  if (a != NULL && a->run == run)
+    a->run = NULL;
+  for (guint i = 0; i < run->waiters->len; i++)
     {
-      if (fl->first_error == NULL)
-        fl->first_error = error;
-      else
-        g_error_free (error);
+      GTask *task = run->waiters->pdata[i];
+      Flush *fl = g_task_get_task_data (task);
+
+      if (error != NULL && fl->first_error == NULL)
+        fl->first_error = g_error_copy (error);
+      fl->pending--;
+      flush_done (task);
     }
-  fl->pending--;
-  flush_done (task);
+  g_ptr_array_unref (run->waiters);
+  g_object_unref (run->torrent);
+  g_object_unref (run->self);
+  g_free (run);
+}
+
+static void
+flush_attachment (SrSeeding  *self,
+                  Attachment *a,
+                  guint       timeout_s,
+                  GTask      *waiter)
+{
+  if (a->run == NULL)
+    {
+      FlushRun *run = g_new0 (FlushRun, 1);
+
+      run->self = g_object_ref (self);
+      run->torrent = g_object_ref (a->torrent);
+      run->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+      a->run = run;
+      sr_receipts_flush_async (a->receipts, timeout_s, self->cancellable, run_flushed_cb, run);
+    }
+  if (waiter != NULL)
+    {
+      ((Flush *) g_task_get_task_data (waiter))->pending++;
+      g_ptr_array_add (a->run->waiters, g_object_ref (waiter));
+    }
+}
+
+/* The last bytes of a download are receipted at once, not at the next
+ * interval: the seeders may be gone by the time we quit. */
+static void
+on_progress (SrTorrent  *torrent,
+             GParamSpec *pspec,
+             gpointer    user_data)
+{
+  SrSeeding *self = user_data;
+  Attachment *a = g_hash_table_lookup (self->attached, torrent);
+
+  if (a == NULL || sr_torrent_get_progress (torrent) < 1.0)
+    return;
+  g_clear_signal_handler (&a->progress_id, a->torrent);
+  flush_attachment (self, a, 10, NULL);
+}
+
+gboolean
+sr_seeding_start_viewing (SrSeeding     *self,
+                          SrTorrent     *torrent,
+                          const guint8   view_id[SR_U256_LEN],
+                          GError       **error)
+{
+  Attachment *a;
+
+  g_return_val_if_fail (SR_IS_SEEDING (self), FALSE);
+  g_return_val_if_fail (SR_IS_TORRENT (torrent), FALSE);
+
+  a = find_attachment (self, torrent, error);
+  if (a == NULL)
+    return FALSE;
+  if (self->signer == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("A wallet is needed to sign seeding receipts"));
+      return FALSE;
+    }
+  sr_receipts_start_viewing (a->receipts, self->signer, self->payout_text, view_id);
+  a->viewing = TRUE;
+  mark_in_use (a);
+  /* A small title may be complete before anyone watches it. */
+  if (sr_torrent_get_progress (torrent) >= 1.0)
+    flush_attachment (self, a, 10, NULL);
+  else if (a->progress_id == 0)
+    a->progress_id = g_signal_connect (torrent, "notify::progress", G_CALLBACK (on_progress), self);
+  return TRUE;
 }
 
 void
@@ -742,10 +841,8 @@ sr_seeding_flush_async (SrSeeding           *self,
     {
       Attachment *a = value;
 
-      if (!a->viewing || (torrent != NULL && a->torrent != torrent))
-        continue;
-      fl->pending++;
-      sr_receipts_flush_async (a->receipts, timeout_s, cancellable, flushed_cb, g_object_ref (task));
+      if (a->viewing && (torrent == NULL || a->torrent == torrent))
+        flush_attachment (self, a, timeout_s, task);
     }
   fl->pending--;
   flush_done (task);
