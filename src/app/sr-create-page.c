@@ -78,6 +78,8 @@ struct _SrCreatePage
   gboolean            publishing;
   gboolean            published;
   char               *published_id;    /* its content id, for View in Browse */
+  char               *prepared_title;  /* what the prepared metadata says */
+  char               *prepared_description;
   SrPendingTx        *pending;         /* the transaction waiting for the user's word */
 };
 
@@ -1003,17 +1005,38 @@ prepare (SrCreatePage *self)
 {
   guint8 price[SR_U256_LEN];
   gboolean paid;
-  g_autofree gchar *output = NULL;
+  g_autofree gchar *output = NULL, *base = NULL;
 
   price_units (self, price);
   paid = !sr_u256_is_zero (price);
-  /* A retry reuses what was prepared, unless the title turned free or paid. */
-  if (self->publication != NULL && (self->publication->key != NULL) == paid)
+  /* A retry reuses what was prepared, unless the title turned free or paid
+   * or its title or description (in the metadata) changed since. */
+  if (self->publication != NULL && (self->publication->key != NULL) == paid &&
+      g_strcmp0 (self->prepared_title, gtk_editable_get_text (GTK_EDITABLE (self->title_row))) == 0 &&
+      g_strcmp0 (self->prepared_description, gtk_editable_get_text (GTK_EDITABLE (self->description_row))) == 0)
     {
       start_seeding (self);
       return;
     }
-  output = g_build_filename (g_get_user_data_dir (), "seedreel", "published", NULL);
+  if (self->publication != NULL)
+    {
+      /* Its files are about to be rewritten: the old torrent stops seeding them. */
+      SrTorrentSession *session = sr_application_get_torrent_session (self->application, NULL);
+      SrTorrent *old = session != NULL ? find_torrent (session, self->publication->infohash) : NULL;
+
+      if (old != NULL)
+        sr_torrent_session_remove (session, old, FALSE, NULL);
+      g_clear_pointer (&self->publication, sr_publication_free);
+      self->key_kept = FALSE;
+    }
+  g_free (self->prepared_title);
+  self->prepared_title = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->title_row)));
+  g_free (self->prepared_description);
+  self->prepared_description = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->description_row)));
+  /* One folder per transcoded video, so two titles of the same name never
+   * share (and overwrite) the files one of them seeds. */
+  base = g_file_get_basename (self->output_dir);
+  output = g_build_filename (g_get_user_data_dir (), "seedreel", "published", base, NULL);
   set_status (self, paid ? _("Encrypting the video and making its torrent…") : _("Making the title’s torrent…"), FALSE);
   sr_publisher_prepare_async (g_file_peek_path (self->output_dir), output,
                               gtk_editable_get_text (GTK_EDITABLE (self->title_row)),
@@ -1157,6 +1180,8 @@ sr_create_page_dispose (GObject *object)
   g_clear_pointer (&self->publication, sr_publication_free);
   g_clear_pointer (&self->publish_account, g_free);
   g_clear_pointer (&self->published_id, g_free);
+  g_clear_pointer (&self->prepared_title, g_free);
+  g_clear_pointer (&self->prepared_description, g_free);
   g_clear_object (&self->pending);
   g_clear_object (&self->application);
 
