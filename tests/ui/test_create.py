@@ -25,6 +25,7 @@ account (checked with cast). Leaves screenshots in SEEDREEL_UI_OUTDIR.
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -356,6 +357,14 @@ def publish(app, devnet, folder):
     content_id = done.name.split(' is published as title ', 1)[1].split(',')[0]
     if sorted(os.listdir(published)) != prepared or len(prepared) != 1:
         raise Failure(f'publishing again made {sorted(os.listdir(published))}, not only {prepared}')
+    # The title's key is in the library, sealed to the creator (view 0).
+    data_home = os.environ.get('XDG_DATA_HOME', os.path.expanduser('~/.local/share'))
+    con = sqlite3.connect(os.path.join(data_home, 'seedreel', 'seedreel.db'), timeout=30)
+    keys = con.execute('SELECT network, owner, view_id, length(sealed) FROM content_keys').fetchall()
+    con.close()
+    if keys != [(f'31337:{devnet.registry.lower()}', CREATOR, '0', keys[0][3] if keys else 0)] or keys[0][3] < 32:
+        raise Failure(f'the library holds these content keys: {keys}')
+    log(f'the content key is kept sealed to {CREATOR}')
     screenshot('05-published.png')
     # On chain: the creator's title at 2 SEED with a 20 % seeder share.
     count = devnet.number(devnet.registry, 'contentCount()(uint256)')
