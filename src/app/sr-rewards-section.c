@@ -31,6 +31,7 @@ struct _SrRewardsSection
   SrApplication *application;
   char *address;
   GCancellable *cancellable;
+  GWeakRef seeding;            /* whose new receipts refresh the figures */
   GPtrArray *history_rows;     /* rows added to collected_row */
   guint n_claimable;
   char *pending;               /* base units */
@@ -133,6 +134,23 @@ estimated_cb (GObject      *source,
   show_history (self, summary->collected);
 }
 
+static void receipt_stored_cb (SrRewardsSection *self);
+
+/* A receipt kept while the section is on screen shows at once. */
+static void
+follow_seeding (SrRewardsSection *self)
+{
+  g_autoptr(SrSeeding) current = g_weak_ref_get (&self->seeding);
+  SrSeeding *seeding;
+
+  if (self->application == NULL || self->address == NULL ||
+      (seeding = sr_application_get_seeding (self->application, self->address, NULL)) == NULL ||
+      seeding == current)
+    return;
+  g_weak_ref_set (&self->seeding, seeding);
+  g_signal_connect_object (seeding, "receipt-stored", G_CALLBACK (receipt_stored_cb), self, G_CONNECT_SWAPPED);
+}
+
 void
 sr_rewards_section_refresh (SrRewardsSection *self)
 {
@@ -142,6 +160,7 @@ sr_rewards_section_refresh (SrRewardsSection *self)
 
   g_return_if_fail (SR_IS_REWARDS_SECTION (self));
 
+  follow_seeding (self);
   if (self->application == NULL || self->address == NULL ||
       (store = sr_application_get_store (self->application)) == NULL ||
       (registry = open_registry (self, &network)) == NULL)
@@ -151,6 +170,12 @@ sr_rewards_section_refresh (SrRewardsSection *self)
     }
   sr_rewards_estimate_async (registry, store, network, self->address, self->cancellable,
                              estimated_cb, g_object_ref (self));
+}
+
+static void
+receipt_stored_cb (SrRewardsSection *self)
+{
+  sr_rewards_section_refresh (self);
 }
 
 void
@@ -332,6 +357,7 @@ sr_rewards_section_dispose (GObject *object)
   if (self->application != NULL && self->collecting)
     sr_application_set_send_confirmer (self->application, NULL, NULL);
   g_clear_object (&self->cancellable);
+  g_weak_ref_clear (&self->seeding);
   g_clear_object (&self->application);
   g_clear_pointer (&self->address, g_free);
   g_clear_pointer (&self->pending, g_free);
@@ -361,6 +387,7 @@ static void
 sr_rewards_section_init (SrRewardsSection *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_weak_ref_init (&self->seeding, NULL);
   self->cancellable = g_cancellable_new ();
   self->history_rows = g_ptr_array_new ();
 }

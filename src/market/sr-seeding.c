@@ -51,6 +51,7 @@ struct _SrSeeding
   GHashTable *added;           /* the same, from sr_seeding_add_title() */
   GHashTable *attached;        /* SrTorrent* → Attachment */
   gulong handlers[2];
+  guint key_retry_id;
   GCancellable *cancellable;
 };
 
@@ -185,6 +186,26 @@ lookup_title (SrSeeding *self,
 
 /* ---- keys kept in the store ---- */
 
+static void open_kept_key (SrSeeding *self, Attachment *a);
+
+/* A kept key opens only while the account is unlocked: after a restart it
+ * is tried again now and then until the user unlocks the wallet. */
+#define KEY_RETRY_S 5
+
+static gboolean
+retry_kept_keys (gpointer user_data)
+{
+  SrSeeding *self = user_data;
+  GHashTableIter iter;
+  gpointer value;
+
+  self->key_retry_id = 0;
+  g_hash_table_iter_init (&iter, self->attached);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    open_kept_key (self, value);
+  return G_SOURCE_REMOVE;
+}
+
 typedef struct {
   SrSeeding *self;
   SrTorrent *torrent;
@@ -206,9 +227,12 @@ key_opened_cb (GObject      *source,
       if (key != NULL && sr_key_exchange_get_content_key (a->exchange) == NULL)
         sr_key_exchange_set_content_key (a->exchange, key);
     }
-  /* A locked account is the common case: sr_seeding_refresh() retries. */
   if (key == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("Seeding: a kept key did not open: %s", error->message);
+    {
+      g_debug ("Seeding: a kept key did not open: %s", error->message);
+      if (a != NULL && op->self->key_retry_id == 0 && !g_cancellable_is_cancelled (op->self->cancellable))
+        op->self->key_retry_id = g_timeout_add_seconds (KEY_RETRY_S, retry_kept_keys, op->self);
+    }
   g_object_unref (op->torrent);
   g_object_unref (op->self);
   g_free (op);
@@ -897,6 +921,7 @@ sr_seeding_dispose (GObject *object)
   SrSeeding *self = SR_SEEDING (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->key_retry_id, g_source_remove);
   if (self->session != NULL)
     for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
       g_clear_signal_handler (&self->handlers[i], self->session);

@@ -5,8 +5,9 @@ Runs inside ui-session.py against a private devnet. A creator
 (`seedreel-cli publish`, anvil's account 0) seeds a paid title (2 SEED, 25 %
 to seeders) on loopback. The app (anvil's account 1) buys it in the window
 and watches it, until the creator has the app's receipt for the whole title,
-so the app holds every piece and the key. Then the creator stops, and a
-second viewer (`seedreel-cli watch`, anvil's account 2) buys the title and
+so the app holds every piece and the key. Then the creator stops, the app is
+restarted (it seeds again from launch and serves the key it kept once the
+wallet is unlocked), and a second viewer (`seedreel-cli watch`, anvil's account 2) buys the title and
 downloads all of it from the app, the only peer it knows: the app hands it
 the key, and the viewer's receipt is acknowledged by the app's account. On
 the Wallet page the Seeding rewards section shows the reward for those bytes
@@ -124,6 +125,14 @@ def run():
         creator = None
         log('the creator stopped: the app is the only seeder')
 
+        # The app is restarted: it seeds the title again from launch, and
+        # serves the key it kept once the wallet is unlocked.
+        ui.quit_app(app)
+        app = ui.App(2)
+        app.wait_ready()
+        tw.unlock(app)
+        log('the app was restarted and unlocked')
+
         # A second viewer streams it from the app.
         second_env = tw.cli_env(os.path.join(tmp, 'second'))
         if tw.import_wallet(second_env, SECOND_KEY, password_file) != SECOND:
@@ -160,7 +169,6 @@ def run():
         expected = POOL * delivered // size
         if int(held['pending_base_units']) != expected or held['receipts'] != 1:
             raise Failure(f'the app\'s library holds {held}, not one receipt worth {expected}')
-        press(visible_button(app.window, 'Back'))   # the player closes; the pages come back
         wallet_tab = ui.page_tab(app, 'Wallet')
 
         def on_wallet_page():
