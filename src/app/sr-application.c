@@ -22,6 +22,7 @@ struct _SrApplication
   /* Owned References */
   GSettings        *settings;
   GSettings        *network_settings;
+  guint             network_idle_id;
   SrNetworkProfile *network_profile;
   SrStore          *store;
   SrSigner         *signer;
@@ -242,6 +243,28 @@ sr_application_start_seeding (SrApplication *self)
   sr_signer_list_accounts_async (signer, self->cancellable, startup_accounts_cb, g_object_ref (self));
 }
 
+static gboolean
+network_settled_cb (gpointer user_data)
+{
+  SrApplication *self = user_data;
+
+  self->network_idle_id = 0;
+  if (self->store != NULL)
+    sr_application_start_seeding (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A network chosen while running (the welcome assistant, Preferences):
+ * seeding starts on it before Browse adds any torrent for a poster, so
+ * the titles' key exchanges hear every peer's greeting. Several keys
+ * change at once; they are taken together. */
+static void
+network_changed_cb (SrApplication *self)
+{
+  if (self->network_idle_id == 0)
+    self->network_idle_id = g_idle_add (network_settled_cb, self);
+}
+
 static void
 sr_application_session_down (GObject      *source,
                              GAsyncResult *result,
@@ -459,6 +482,8 @@ sr_application_startup (GApplication *app)
   if (!sr_network_profile_adopt_devnet (self->network_settings, devnet_path, &error) && error != NULL)
     g_warning ("%s", error->message);
   self->network_profile = sr_network_profile_new_from_settings (self->network_settings);
+  g_signal_connect_object (self->network_settings, "changed", G_CALLBACK (network_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   gtk_window_set_default_icon_name (APP_ID);
 
@@ -473,6 +498,7 @@ sr_application_shutdown (GApplication *app)
 {
   SrApplication *self = SR_APPLICATION (app);
 
+  g_clear_handle_id (&self->network_idle_id, g_source_remove);
   /* Receipts for what we watched last go out first, briefly: quitting must
    * not hang on a seeder that went away. */
   if (self->seeding != NULL)
