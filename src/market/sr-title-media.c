@@ -189,9 +189,14 @@ release_torrent (Fetch *fetch)
   if (fetch_adopted (fetch))
     {
       guint n = sr_torrent_get_n_files (fetch->torrent);
+      const char *downloads = sr_torrent_session_get_download_dir (self->session);
 
       for (guint i = 0; i < n; i++)
         sr_torrent_set_file_priority (fetch->torrent, i, SR_FILE_PRIORITY_NORMAL, NULL);
+      /* A title someone watches belongs with their downloads, not in the
+       * poster cache (where removing it would lose it, or keep it hidden). */
+      if (downloads != NULL && !sr_torrent_move_storage (fetch->torrent, downloads, &error))
+        g_warning ("Could not move %s to the download folder: %s", fetch->infohash, error->message);
       return;
     }
   /* Only the cache's own download folder goes with it. */

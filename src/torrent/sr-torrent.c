@@ -701,6 +701,22 @@ sr_torrent_set_file_priority (SrTorrent *self, guint index, SrFilePriority prior
   return TRUE;
 }
 
+gboolean
+sr_torrent_move_storage (SrTorrent *self, const char *path, GError **error)
+{
+  SrLtError err;
+
+  g_return_val_if_fail (SR_IS_TORRENT (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!sr_lt_torrent_move_storage (self->handle, path, &err))
+    {
+      _sr_torrent_set_error (error, &err);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 SrFilePriority
 sr_torrent_get_file_priority (SrTorrent *self, guint index)
 {

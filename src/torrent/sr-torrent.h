@@ -72,6 +72,8 @@ GArray           *sr_torrent_get_file_progress (SrTorrent *self);   /* of guint6
 gboolean          sr_torrent_set_file_priority (SrTorrent *self, guint index,
                                                 SrFilePriority priority, GError **error);
 SrFilePriority    sr_torrent_get_file_priority (SrTorrent *self, guint index);
+/* Moves the files to @path (the save path becomes @path); never overwrites. */
+gboolean          sr_torrent_move_storage      (SrTorrent *self, const char *path, GError **error);
 GPtrArray        *sr_torrent_list_peers        (SrTorrent *self);   /* of SrTorrentPeer */
 GBytes           *sr_torrent_dup_metadata      (SrTorrent *self);   /* .torrent bytes */
 

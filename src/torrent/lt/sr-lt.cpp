@@ -1041,6 +1041,14 @@ sr_lt_torrent_set_file_priority (SrLtTorrent *torrent, int index, int priority, 
   });
 }
 
+bool
+sr_lt_torrent_move_storage (SrLtTorrent *torrent, const char *path, SrLtError *error)
+{
+  return guarded (error, [&] {
+    torrent->h.move_storage (path, lt::move_flags_t::dont_replace);
+  });
+}
+
 int
 sr_lt_torrent_file_priority (const SrLtTorrent *torrent, int index)
 {

@@ -177,6 +177,8 @@ bool         sr_lt_torrent_have_piece (const SrLtTorrent *torrent, int piece);
 uint8_t     *sr_lt_torrent_pieces (const SrLtTorrent *torrent, int *num_pieces);
 int64_t     *sr_lt_torrent_file_progress (const SrLtTorrent *torrent, int *num_files); /* malloc'd */
 bool         sr_lt_torrent_set_file_priority (SrLtTorrent *torrent, int index, int priority, SrLtError *error);
+/* Moves the torrent's files (and where new ones go) to @path; never over existing files. */
+bool         sr_lt_torrent_move_storage (SrLtTorrent *torrent, const char *path, SrLtError *error);
 int          sr_lt_torrent_file_priority (const SrLtTorrent *torrent, int index);
 SrLtPeer    *sr_lt_torrent_peers (const SrLtTorrent *torrent, int *num_peers);  /* free with sr_lt_peers_free */
 void         sr_lt_peers_free (SrLtPeer *peers, int num_peers);
