@@ -95,6 +95,15 @@ def toplevel(node):
     return n
 
 
+def realize_subtree(node, depth=8):
+    if depth == 0:
+        return
+    for i in range(node.childCount):
+        child = node.getChildAtIndex(i)
+        if child is not None:
+            realize_subtree(child, depth - 1)
+
+
 def is_shown(node):
     """True when the node is on screen, not merely in the tree.
 
@@ -128,6 +137,11 @@ def is_shown(node):
         # GTK picks only within the window's own surface, not its popovers.
         return True
     x, y, w, h = extents(node)
+    # GTK 4.8 answers a hit-test with a widget's reference without making
+    # sure that widget is registered on the bus, and aborts when it is not
+    # (a null object path). Listing the node's descendants registers them,
+    # so what the point lands on inside the node is always known.
+    realize_subtree(node)
     hit = top.queryComponent().getAccessibleAtPoint(x + w // 2, y + h // 2, pyatspi.WINDOW_COORDS)
     if hit is None or hit == top:
         return True
