@@ -246,7 +246,16 @@ def collect(app, demo):
     # A view of 5 SEED puts 1 SEED in its seeders' pool; this app sent (nearly) all of it.
     if not 0.9 * 10 ** 18 <= pending <= 10 ** 18:
         raise Failure(f'{pending} base units pending, not (nearly) the whole 1 SEED pool')
-    app.click(ui.page_tab(app, 'Wallet'))
+    # From the player back to the window's pages, then to the Wallet.
+    app.click(find_button(app.window, 'Back'))
+    tab = ui.page_tab(app, 'Wallet')
+
+    def on_wallet_page():
+        if has_state(tab, pyatspi.STATE_SELECTED):
+            return True
+        app.click(tab)  # again if the window was still leaving the player
+        return False
+    wait_for('the Wallet page', on_wallet_page, timeout=30, interval=1.0)
     before = demo.token_balance(VIEWER)
     rewards.press(rewards.button(app.window, 'Collect', timeout=60))
     dialog = rewards.window_named(app, 'Collect Seeding Rewards?', timeout=60)
