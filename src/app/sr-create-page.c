@@ -765,11 +765,7 @@ confirm_cb (GVariant   *summary,
                                        /* TRANSLATORS: an amount of the SEED token, e.g. "1.5 SEED" */
                                        : g_strdup_printf (_("%s SEED"), price_units_text);
   share = share_percent_text (share_bps (self));
-  /* TRANSLATORS: a network's name and its chain ID, e.g. "Devnet (chain ID 31337)" */
-  network_text = g_strdup_printf (_("%s (chain ID %llu)"),
-                                  chain_id == sr_network_profile_get_chain_id (profile)
-                                    ? sr_network_profile_get_name (profile) : _("Unknown network"),
-                                  (unsigned long long) chain_id);
+  network_text = sr_network_profile_describe_chain (profile, chain_id);
   heading = g_strdup_printf (_("Publish “%s”?"), title);
   body = g_strdup_printf ("%s\n\n%s %s\n%s %s\n%s %s\n%s %s\n%s %s ETH",
                           sr_u256_is_zero (price)

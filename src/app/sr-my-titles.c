@@ -421,11 +421,7 @@ confirm_cb (GVariant   *summary,
   g_variant_lookup (summary, "chain-id", "t", &chain_id);
   fee = sr_rewards_dup_max_fee_text (summary);
   amount = seed_text_u256 (self->balance);
-  /* TRANSLATORS: a network's name and its chain ID, e.g. "Devnet (chain ID 31337)" */
-  network_text = g_strdup_printf (_("%s (chain ID %llu)"),
-                                  chain_id == sr_network_profile_get_chain_id (profile)
-                                    ? sr_network_profile_get_name (profile) : _("Unknown network"),
-                                  (unsigned long long) chain_id);
+  network_text = sr_network_profile_describe_chain (profile, chain_id);
   body = g_strdup_printf ("%s\n\n%s %s\n%s %s\n%s %s\n%s %s ETH",
                           _("The registry sends what your titles earned to your account."),
                           _("Amount:"), amount,

@@ -378,8 +378,7 @@ show_buy_dialog (SrTitlePage *self,
   /* As SrTxManager prices it: 2 × base fee + a 1 gwei tip, at most. */
   fee = format_fee (APPROVE_GAS_BUDGET + BUY_GAS_BUDGET, base_fee * 2 + 1000000000);
   fee_line = base_fee > 0 ? g_strdup_printf (_("up to %s ETH"), fee) : g_strdup (_("unknown"));
-  network = g_strdup_printf (_("%s (chain ID %llu)"), sr_network_profile_get_name (profile),
-                             (unsigned long long) sr_catalog_get_chain_id (self->catalog));
+  network = sr_network_profile_describe_chain (profile, sr_catalog_get_chain_id (self->catalog));
   body = g_strdup_printf ("%s %s SEED\n%s %s\n%s %s\n%s %s\n%s %s\n\n%s",
                           _("Price:"), price,
                           _("Seeder share:"), share,

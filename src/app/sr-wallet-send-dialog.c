@@ -169,10 +169,7 @@ confirm_cb (GVariant   *summary,
     total[i] = (guint8) wide;
   fee = format_units (total);
   fee_text = g_strdup_printf ("%s ETH", fee);
-  network = g_strdup_printf (_("%s (chain ID %llu)"),
-                             chain_id == sr_network_profile_get_chain_id (profile)
-                               ? sr_network_profile_get_name (profile) : _("Unknown network"),
-                             (unsigned long long) chain_id);
+  network = sr_network_profile_describe_chain (profile, chain_id);
   to = sr_address_to_checksum (self->recipient);
 
   adw_action_row_set_subtitle (self->confirm_amount_row,

@@ -190,6 +190,19 @@ sr_network_profile_get_chain_id (SrNetworkProfile *self)
   return self->chain_id;
 }
 
+char *
+sr_network_profile_describe_chain (SrNetworkProfile *self,
+                                   guint64           chain_id)
+{
+  g_return_val_if_fail (SR_IS_NETWORK_PROFILE (self), NULL);
+
+  /* TRANSLATORS: a network's name and its chain ID, e.g. "Devnet (chain ID 31337)" */
+  return g_strdup_printf (_("%s (chain ID %llu)"),
+                          chain_id == sr_network_profile_get_chain_id (self)
+                            ? sr_network_profile_get_name (self) : _("Unknown network"),
+                          (unsigned long long) chain_id);
+}
+
 const char *
 sr_network_profile_get_registry_address (SrNetworkProfile *self)
 {

@@ -28,6 +28,10 @@ void              sr_network_profile_bind_settings         (SrNetworkProfile *se
 const char       *sr_network_profile_get_name              (SrNetworkProfile *self);
 const char       *sr_network_profile_get_rpc_url           (SrNetworkProfile *self);
 guint64           sr_network_profile_get_chain_id          (SrNetworkProfile *self);
+/* "Name (chain ID N)" for a confirmation: this profile's name when @chain_id
+ * is its chain, "Unknown network" otherwise. */
+char             *sr_network_profile_describe_chain        (SrNetworkProfile *self,
+                                                           guint64           chain_id);
 const char       *sr_network_profile_get_registry_address  (SrNetworkProfile *self);
 const char       *sr_network_profile_get_token_address     (SrNetworkProfile *self);
 gboolean          sr_network_profile_validate              (SrNetworkProfile *self,
