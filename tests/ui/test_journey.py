@@ -299,14 +299,10 @@ def run():
         wanted = digests(source)
 
         def app_copy():
-            # In the download folder, or where the poster was fetched from
-            # when the title was opened before it was bought.
-            for root, dirs, _ in os.walk(os.environ['HOME']):
-                if root.startswith(os.path.dirname(source)) or '/demo/' in root + '/':
-                    continue
-                if FOLDER in dirs and digests(os.path.join(root, FOLDER)) == wanted:
-                    return os.path.join(root, FOLDER)
-            return None
+            # In the download folder the assistant showed, also when the
+            # title's poster had been fetched into the cache before buying.
+            copy = os.path.join(folder, FOLDER)
+            return copy if os.path.isdir(copy) and digests(copy) == wanted else None
         copy = wait_for('this app to hold the whole title, byte for byte', app_copy, timeout=LONG, interval=2.0)
         log(f'the app holds the whole title in {copy}, byte-identical to the creator\'s')
         creator_stops_seeding(os.environ['XDG_CACHE_HOME'])
