@@ -18,8 +18,9 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.environ['SEEDREEL_UI_SOURCEDIR'], 'tests', 'ui'))
 import test_shell as ui  # noqa: E402
+import srui  # noqa: E402
 import test_watch as watch  # noqa: E402
-from srui import Devnet, free_port, gsettings_set, log, main, shown_label  # noqa: E402
+from srui import Devnet, gsettings_set, log, main, shown_label  # noqa: E402
 
 TITLE = watch.TITLE
 LIMIT = 120
@@ -52,12 +53,8 @@ def run():
     devnet = Devnet()
     creator = app = None
     try:
-        app_port = free_port()
         gsettings_set(watch.NETWORK_SCHEMA, 'rpc-url', devnet.url)
-        gsettings_set(watch.TORRENT_SCHEMA, 'listen-port', str(app_port))
-        gsettings_set(watch.TORRENT_SCHEMA, 'download-folder', os.path.join(tmp, 'downloads'))
-        for key in ('enable-dht', 'enable-lsd', 'enable-upnp', 'enable-natpmp'):
-            gsettings_set(watch.TORRENT_SCHEMA, key, 'false')
+        app_port = srui.torrents_on_loopback(os.path.join(tmp, 'downloads'))
         os.environ['SEEDREEL_SIGNER_TEST_KDF'] = '1'
         watch.import_wallet(dict(os.environ), watch.VIEWER_KEY, password_file)
         creator = watch.Creator(devnet, folder, password_file, app_port)

@@ -418,6 +418,19 @@ def gsettings_set(schema, key, value):
     subprocess.run(['gsettings', 'set', schema, key, value], check=True, capture_output=True)
 
 
+def torrents_on_loopback(download_dir=None, port=None):
+    """The app's torrent session on loopback only: its listen port (a free
+    one unless given), its download folder if given, and no DHT, LSD, UPnP
+    or NAT-PMP. Returns the port."""
+    port = free_port() if port is None else port
+    gsettings_set('org.seedreel.Seedreel.Torrent', 'listen-port', str(port))
+    if download_dir is not None:
+        gsettings_set('org.seedreel.Seedreel.Torrent', 'download-folder', download_dir)
+    for key in ('enable-dht', 'enable-lsd', 'enable-upnp', 'enable-natpmp'):
+        gsettings_set('org.seedreel.Seedreel.Torrent', key, 'false')
+    return port
+
+
 class Devnet:
     """tools/devnet on a free port (contracts deployed, demo accounts funded,
     its profile written into the private HOME), and cast against it."""

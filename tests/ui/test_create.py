@@ -34,7 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import srui  # noqa: E402
 import test_shell as ui  # noqa: E402 — the helpers, not its test
 from test_shell import Failure, find, has_state, is_shown, log, screenshot, wait_for  # noqa: E402
-from srui import Devnet, dialog_named, free_port, gsettings_set, press, usable_button  # noqa: E402
+from srui import Devnet, dialog_named, gsettings_set, press, usable_button  # noqa: E402
 from dogtail import rawinput  # noqa: E402
 from dogtail.predicate import GenericPredicate  # noqa: E402
 import pyatspi  # noqa: E402
@@ -435,10 +435,7 @@ def run():
     app = None
     try:
         gsettings_set('org.seedreel.Seedreel.Network', 'rpc-url', devnet.url)
-        gsettings_set('org.seedreel.Seedreel.Torrent', 'listen-port', str(free_port()))
-        gsettings_set('org.seedreel.Seedreel.Torrent', 'download-folder', os.path.join(tmp, 'downloads'))
-        for key in ('enable-dht', 'enable-lsd', 'enable-upnp', 'enable-natpmp'):
-            gsettings_set('org.seedreel.Seedreel.Torrent', key, 'false')
+        srui.torrents_on_loopback(os.path.join(tmp, 'downloads'))
         os.environ['SEEDREEL_SIGNER_TEST_KDF'] = '1'
         if srui.import_wallet(CLI, CREATOR_KEY, password_file) != CREATOR:
             raise Failure('the creator wallet was not imported')

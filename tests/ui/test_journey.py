@@ -30,16 +30,16 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_shell as ui  # noqa: E402 — the helpers, not its test
+import srui  # noqa: E402
 import test_rewards as rewards  # noqa: E402
 from test_first_run import window_gone, window_named  # noqa: E402
 import test_watch as watch  # noqa: E402
 from srui import (CAST, SOURCEDIR, Failure, capture_failure, find, find_button, free_port,  # noqa: E402
-                  gsettings_set, has_state, log, main, point_into, pyatspi, screenshot, shown_label,
+                  has_state, log, main, point_into, pyatspi, screenshot, shown_label,
                   wait_for, x_move_window)
 
 CLI = os.path.join(ui.BUILDDIR, 'src', 'cli', 'seedreel-cli')
 DEMO = os.path.join(SOURCEDIR, 'tools', 'demo')
-TORRENT_SCHEMA = 'org.seedreel.Seedreel.Torrent'
 ASSISTANT = 'Welcome to Seedreel'
 VIEWER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 PASSWORD = 'seedreel-demo'
@@ -273,10 +273,7 @@ def collect(app, demo):
 
 def run():
     tmp = os.environ['SEEDREEL_UI_TMPDIR']
-    app_port = free_port()
-    gsettings_set(TORRENT_SCHEMA, 'listen-port', str(app_port))
-    for key in ('enable-dht', 'enable-lsd', 'enable-upnp', 'enable-natpmp'):
-        gsettings_set(TORRENT_SCHEMA, key, 'false')
+    app_port = srui.torrents_on_loopback()
     demo = Demo(free_port())
     app = None
     try:

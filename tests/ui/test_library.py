@@ -19,8 +19,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_shell as ui  # noqa: E402 — the helpers, not its test
+import srui  # noqa: E402
 import test_watch as watch  # noqa: E402 — the title, creator and wallet helpers
-from srui import (Devnet, Failure, find, find_button, free_port, gsettings_set, labels, log, main,  # noqa: E402
+from srui import (Devnet, Failure, find, find_button, gsettings_set, labels, log, main,  # noqa: E402
                   screenshot, shown_label, wait_for)
 from dogtail import rawinput  # noqa: E402
 
@@ -73,12 +74,8 @@ def run():
     creator = None
     app = None
     try:
-        app_port = free_port()
         gsettings_set(watch.NETWORK_SCHEMA, 'rpc-url', devnet.url)
-        gsettings_set(watch.TORRENT_SCHEMA, 'listen-port', str(app_port))
-        gsettings_set(watch.TORRENT_SCHEMA, 'download-folder', os.path.join(tmp, 'downloads'))
-        for key in ('enable-dht', 'enable-lsd', 'enable-upnp', 'enable-natpmp'):
-            gsettings_set(watch.TORRENT_SCHEMA, key, 'false')
+        app_port = srui.torrents_on_loopback(os.path.join(tmp, 'downloads'))
         os.environ['SEEDREEL_SIGNER_TEST_KDF'] = '1'
         viewer = watch.import_wallet(dict(os.environ), watch.VIEWER_KEY, password_file)
         if viewer != watch.VIEWER:

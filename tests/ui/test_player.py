@@ -20,13 +20,13 @@ import subprocess
 import sys
 import time
 
+import srui  # noqa: E402
 from srui import (BUILDDIR, OUTDIR, App, Failure, GenericPredicate, capture_failure, extents,
-                  find, gsettings_set, has_state, is_shown, log, main, point_into, pyatspi, quit_app, rawinput,
+                  find, has_state, is_shown, log, main, point_into, pyatspi, quit_app, rawinput,
                   screen_point, screenshot, entry_text, wait_for)
 
 TMPDIR = os.environ['SEEDREEL_UI_TMPDIR']
 CLI = os.path.join(BUILDDIR, 'src', 'cli', 'seedreel-cli')
-TORRENT_SCHEMA = 'org.seedreel.Seedreel.Torrent'
 
 # Long enough that a slow, loaded machine still pauses and seeks before the
 # end, and the position saved at quit stays out of the last tenth (which
@@ -117,10 +117,7 @@ class Seeder:
 
 def configure_torrents(download_dir):
     """A private swarm: a free port, nothing that reaches outside loopback."""
-    gsettings_set(TORRENT_SCHEMA, 'download-folder', download_dir)
-    gsettings_set(TORRENT_SCHEMA, 'listen-port', '0')
-    for key in ('enable-dht', 'enable-lsd', 'enable-upnp', 'enable-natpmp'):
-        gsettings_set(TORRENT_SCHEMA, key, 'false')
+    srui.torrents_on_loopback(download_dir, port=0)
 
 
 # -------------------------------------------------------------- pixels --

@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import srui  # noqa: E402
 import test_shell as ui  # noqa: E402 — the helpers, not its test
 import test_watch as tw  # noqa: E402 — the creator, the title and the buying steps
-from srui import Devnet, Failure, find, free_port, gsettings_set, log, screenshot, wait_for  # noqa: E402
+from srui import Devnet, Failure, find, gsettings_set, log, screenshot, wait_for  # noqa: E402
 from test_rewards import press, section_label, window_named  # noqa: E402
 from test_rewards import button as visible_button  # noqa: E402
 from dogtail.predicate import GenericPredicate  # noqa: E402
@@ -91,12 +91,8 @@ def run():
     creator = None
     app = None
     try:
-        app_port = free_port()
         gsettings_set(tw.NETWORK_SCHEMA, 'rpc-url', devnet.url)
-        gsettings_set(tw.TORRENT_SCHEMA, 'listen-port', str(app_port))
-        gsettings_set(tw.TORRENT_SCHEMA, 'download-folder', os.path.join(tmp, 'downloads'))
-        for key in ('enable-dht', 'enable-lsd', 'enable-upnp', 'enable-natpmp'):
-            gsettings_set(tw.TORRENT_SCHEMA, key, 'false')
+        app_port = srui.torrents_on_loopback(os.path.join(tmp, 'downloads'))
         os.environ['SEEDREEL_SIGNER_TEST_KDF'] = '1'
         if tw.import_wallet(dict(os.environ), tw.VIEWER_KEY, password_file) != tw.VIEWER:
             raise Failure('the app wallet is not anvil account 1')

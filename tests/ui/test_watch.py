@@ -20,12 +20,12 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_shell as ui  # noqa: E402 — the helpers, not its test
-from srui import (Devnet, Failure, dialog_named, find, free_port, gsettings_set, has_state, is_shown, log,  # noqa: E402
+import srui  # noqa: E402
+from srui import (Devnet, Failure, dialog_named, find, gsettings_set, has_state, is_shown, log,  # noqa: E402
                   pyatspi, screenshot, shown_label, wait_for)
 from dogtail import rawinput  # noqa: E402
 
 CLI = os.path.join(ui.BUILDDIR, 'src', 'cli', 'seedreel-cli')
-TORRENT_SCHEMA = 'org.seedreel.Seedreel.Torrent'
 NETWORK_SCHEMA = 'org.seedreel.Seedreel.Network'
 PASSWORD = 'correct horse battery staple'
 CREATOR_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
@@ -172,12 +172,8 @@ def run():
     creator = None
     app = None
     try:
-        app_port = free_port()
         gsettings_set(NETWORK_SCHEMA, 'rpc-url', devnet.url)
-        gsettings_set(TORRENT_SCHEMA, 'listen-port', str(app_port))
-        gsettings_set(TORRENT_SCHEMA, 'download-folder', os.path.join(tmp, 'downloads'))
-        for key in ('enable-dht', 'enable-lsd', 'enable-upnp', 'enable-natpmp'):
-            gsettings_set(TORRENT_SCHEMA, key, 'false')
+        app_port = srui.torrents_on_loopback(os.path.join(tmp, 'downloads'))
         os.environ['SEEDREEL_SIGNER_TEST_KDF'] = '1'
         viewer = import_wallet(dict(os.environ), VIEWER_KEY, password_file)
         if viewer != VIEWER:
