@@ -258,6 +258,27 @@ sr_torrent_refresh (SrTorrent *self)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* libtorrent's mmap storage learns of a full disk through a fault while
+ * copying into the mapped file, and does not always report it as ENOSPC
+ * (it can surface as "Bad address" first). When a write fails for another
+ * reason, ask the file system: no room left for one more piece means the
+ * disk is full, whatever the error said. */
+static gboolean
+save_path_is_full (SrTorrent *self)
+{
+  g_autoptr(GFile) dir = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  guint64 room = MAX (self->piece_length, 1024 * 1024);
+
+  if (self->save_path == NULL)
+    return FALSE;
+  dir = g_file_new_for_path (self->save_path);
+  info = g_file_query_filesystem_info (dir, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
+  if (info == NULL || !g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE))
+    return FALSE;
+  return g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE) < room;
+}
+
 static SrLtSession *
 lt_session (SrTorrent *self)
 {
@@ -355,8 +376,22 @@ _sr_torrent_handle_alert (SrTorrent *self, const SrLtAlert *alert)
     case SR_LT_ALERT_TORRENT_ERROR:
       {
         g_autoptr(GError) error = NULL;
+        SrLtStatus st = { 0 };
+        gboolean current;
 
-        if (alert->disk_full)
+        /* Writes in flight when the disk filled up report their failures
+         * after the first; if the person has resumed meanwhile, libtorrent
+         * has left the error behind and these must not bring it back. */
+        current = !sr_lt_torrent_status (self->handle, &st, NULL)
+                  || st.error != NULL || st.upload_mode || st.paused;
+        sr_lt_status_clear (&st);
+        if (!current)
+          {
+            g_debug ("%s: ignoring a write error from before resume: %s", self->name, alert->message);
+            break;
+          }
+
+        if (alert->disk_full || save_path_is_full (self))
           error = g_error_new (SR_TORRENT_ERROR, SR_TORRENT_ERROR_DISK_FULL,
                                _("The disk is full: free some space, then resume “%s”"),
                                self->name ? self->name : "");

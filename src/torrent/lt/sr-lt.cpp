@@ -893,6 +893,7 @@ sr_lt_torrent_status (const SrLtTorrent *torrent, SrLtStatus *st, SrLtError *err
     lt::torrent_status s = torrent->h.status ({});
     st->state = s.state;
     st->paused = bool (s.flags & lt::torrent_flags::paused);
+    st->upload_mode = bool (s.flags & lt::torrent_flags::upload_mode);
     st->has_metadata = s.has_metadata;
     st->is_seeding = s.is_seeding;
     st->progress = s.progress;

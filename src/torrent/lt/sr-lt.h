@@ -120,6 +120,7 @@ typedef struct {
 typedef struct {
   int state;
   bool paused;
+  bool upload_mode;        /* a write failed (disk full): no more downloading */
   bool has_metadata;
   bool is_seeding;
   float progress;
