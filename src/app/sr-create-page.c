@@ -781,6 +781,29 @@ confirm_cb (GVariant   *summary,
   set_status (self, _("Check the publication and confirm it…"), FALSE);
 }
 
+/* The title is seeded from before it is on chain, when it has no id yet:
+ * now that it has one, this app answers its buyers' key requests and keeps
+ * their receipts, without waiting for the catalog to list it. */
+static void
+serve_title (SrCreatePage *self,
+             const char   *content_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *infohash = NULL;
+  SrSeeding *seeding;
+
+  if (self->application == NULL)
+    return;
+  seeding = sr_application_get_seeding (self->application, self->publish_account, &error);
+  if (seeding == NULL)
+    {
+      g_warning ("Published title %s is seeded but its key is not served: %s", content_id, error->message);
+      return;
+    }
+  infohash = sr_hex_encode_bare (self->publication->infohash, 32);
+  sr_seeding_add_title (seeding, content_id, infohash);
+}
+
 static void
 published_cb (GObject      *source,
               GAsyncResult *result,
@@ -807,6 +830,7 @@ published_cb (GObject      *source,
   id_text = sr_u256_to_decimal (content_id);
   g_free (self->published_id);
   self->published_id = g_strdup (id_text);
+  serve_title (self, id_text);
   if (gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
     return;
   text = g_strdup_printf (_("“%s” is published as title %s, and Seedreel seeds it while it runs."),

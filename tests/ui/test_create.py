@@ -16,8 +16,11 @@ account 0) unlocked: Publish…, declined at the confirmation (nothing on chain,
 the prepared title kept), Publish… again (the same prepared folder), one
 confirmation showing the title, price, seeder share, network and chain ID and
 the fee, the title published and seeded; "View in Browse" opens its page
-there; My Titles lists it with no views. Another account buys a view with
-cast: My Titles shows 1 view and what it
+there; My Titles lists it with no views. Another Seedreel (`seedreel-cli
+watch` with its own wallet and library, anvil's second account) buys a view
+and watches it from this app alone: it gets the title's key from the app,
+and the rendition it decrypts is byte for byte the one the worker made. My
+Titles shows 1 view and what it
 earned (the price minus the seeder share) and that much ready to withdraw;
 Withdraw, confirmed with the amount, chain and fee, moves exactly that to the
 account (checked with cast). Leaves screenshots in SEEDREEL_UI_OUTDIR.
@@ -33,6 +36,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import srui  # noqa: E402
 import test_shell as ui  # noqa: E402 — the helpers, not its test
+import test_watch as watch  # noqa: E402 — the helpers, not its test
 from test_shell import Failure, find, has_state, is_shown, log, screenshot, wait_for  # noqa: E402
 from srui import Devnet, dialog_named, gsettings_set, press, usable_button  # noqa: E402
 from dogtail import rawinput  # noqa: E402
@@ -393,12 +397,37 @@ def my_titles_row(app, title, pred, what, timeout=60):
     return wait_for(what, probe, timeout)
 
 
-def buy_as_viewer(devnet, content_id):
+def viewer_watches(devnet, content_id, folder, app_port):
+    """Another person's Seedreel buys a view and watches the title from this
+    app, the only peer it is told of: the key comes from the app, and what
+    it decrypts is the rendition the worker made and the page checked."""
+    home = os.path.join(TMPDIR, 'viewer')
+    env = watch.cli_env(home)
+    password_file = os.path.join(home, 'password')
+    os.makedirs(home, exist_ok=True)
+    with open(password_file, 'w') as f:
+        f.write('a viewer at dusk\n')
+    if srui.import_wallet(CLI, VIEWER_KEY, password_file, env) != VIEWER:
+        raise Failure('the viewer\'s wallet is not anvil\'s second account')
     devnet.cast('send', '--private-key', CREATOR_KEY, devnet.token, 'mint(address,uint256)', VIEWER, str(PRICE))
-    devnet.cast('send', '--private-key', VIEWER_KEY, devnet.token, 'approve(address,uint256)',
-                devnet.registry, str(PRICE))
-    devnet.cast('send', '--private-key', VIEWER_KEY, devnet.registry, 'buyView(uint256)', content_id)
-    log(f'{VIEWER} bought a view of title {content_id} with cast')
+    output = os.path.join(home, 'watched.mp4')
+    started = time.monotonic()
+    with open(os.path.join(OUTDIR, 'viewer.log'), 'w') as out:
+        r = subprocess.run([CLI, 'watch', content_id, '--yes', '--password-file', password_file,
+                            '--rpc-url', devnet.url, '--registry', devnet.registry, '--token', devnet.token,
+                            '--listen', '127.0.0.1:0', '--peer', f'127.0.0.1:{app_port}',
+                            '--download-dir', os.path.join(home, 'downloads'), '--output', output],
+                           env=env, stdout=out, stderr=subprocess.STDOUT, timeout=300)
+    with open(out.name) as f:
+        said = f.read()
+    if r.returncode != 0:
+        raise Failure(f'seedreel-cli watch failed ({r.returncode}):\n{said[-3000:]}')
+    made = os.path.join(folder, f'{RUNGS[0][0]}.mp4')
+    with open(made, 'rb') as a, open(output, 'rb') as b:
+        if a.read() != b.read():
+            raise Failure(f'the viewer decrypted {os.path.getsize(output)} bytes that differ from {made}')
+    log(f'{VIEWER} bought title {content_id} and watched it from this app in {time.monotonic() - started:.0f} s: '
+        f'{os.path.getsize(output)} bytes, the same as the worker\'s {RUNGS[0][0]}')
 
 
 def withdraw(app, devnet):
@@ -435,7 +464,7 @@ def run():
     app = None
     try:
         gsettings_set('org.seedreel.Seedreel.Network', 'rpc-url', devnet.url)
-        srui.torrents_on_loopback(os.path.join(tmp, 'downloads'))
+        app_port = srui.torrents_on_loopback(os.path.join(tmp, 'downloads'))
         os.environ['SEEDREEL_SIGNER_TEST_KDF'] = '1'
         if srui.import_wallet(CLI, CREATOR_KEY, password_file) != CREATOR:
             raise Failure('the creator wallet was not imported')
@@ -453,7 +482,7 @@ def run():
         view_in_browse(app)
         first = my_titles_row(app, TITLE, lambda s: s.startswith('0 views'), 'My Titles to list the new title')
         log(f'My Titles: {TITLE}: {first}')
-        buy_as_viewer(devnet, content_id)
+        viewer_watches(devnet, content_id, folder, app_port)
         views = my_titles_row(app, TITLE, lambda s: s.startswith('1 view '), 'My Titles to count the view')
         if views != '1 view · 1.6 SEED earned':
             raise Failure(f'My Titles says {views!r}')
