@@ -142,6 +142,14 @@ def start_keyring():
     return pid
 
 
+def stop_keyring(pid):
+    if pid:
+        try:
+            os.kill(pid, 15)
+        except OSError:
+            pass
+
+
 def start_worker():
     state = os.path.join(TMPDIR, 'worker-state')
     os.makedirs(state, exist_ok=True)
@@ -503,11 +511,7 @@ def run():
         worker.terminate()
         worker.wait(20)
         devnet.stop()
-        if keyring:
-            try:
-                os.kill(keyring, 15)
-            except OSError:
-                pass
+        stop_keyring(keyring)
 
 
 if __name__ == '__main__':

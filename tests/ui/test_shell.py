@@ -143,9 +143,10 @@ def close_preferences(app, prefs):
     # Ctrl+Q is an application accelerator and the Preferences window does
     # not belong to the application, so it is closed first.
     app.click(find(prefs, 'the close button of Preferences', roleName='push button', name='Close'))
+    # Watched on X, not through AT-SPI: GTK 4.8 may answer a query about a
+    # window being destroyed with a null object path, and abort.
     wait_for('the Preferences window to close',
-             lambda: not [n for n in app.node if n is not None and n.name == 'Preferences'
-                          and has_state(n, pyatspi.STATE_SHOWING)])
+             lambda: x_surface_geometry(app.proc.pid, 'Preferences', 1, 1) is None, interval=0.2)
     log('preferences closed')
 
 
