@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "chain/sr-abi.h"
 #include "crypto/sr-address.h"
 #include "crypto/sr-u256.h"
 
@@ -214,7 +215,69 @@ refresh_balances (SrWalletPage *self)
 typedef struct {
   char *amount;      /* "1.5 SEED", or NULL for a cancellation */
   char *recipient;   /* EIP-55 */
+  char *title;       /* what a contract call did, or NULL for "Sent <amount>" */
 } TxDescription;
+
+static gboolean
+call_is (const guint8 *data,
+         gsize         len,
+         const char   *signature)
+{
+  guint8 selector[4];
+
+  if (data == NULL || len < 4)
+    return FALSE;
+  sr_abi_selector (signature, selector);
+  return memcmp (data, selector, 4) == 0;
+}
+
+/* A call to the catalog's registry or the token, named for what it did
+ * rather than as a transfer of 0 ETH. */
+static char *
+describe_call (SrWalletPage *self,
+               const guint8  to[SR_ADDRESS_LEN],
+               const guint8 *data,
+               gsize         len)
+{
+  SrToken *token = sr_application_get_token (self->application);
+  const char *registry_text = sr_network_profile_get_registry_address (sr_application_get_network_profile (self->application));
+  guint8 registry[SR_ADDRESS_LEN];
+  gboolean to_registry = registry_text != NULL && sr_address_parse (registry_text, registry, NULL) &&
+                         memcmp (to, registry, SR_ADDRESS_LEN) == 0;
+
+  if (token != NULL && memcmp (to, sr_token_get_address (token), SR_ADDRESS_LEN) == 0 &&
+      len == 4 + 32 + 32 && call_is (data, len, "approve(address,uint256)"))
+    {
+      g_autofree char *units = format_units (data + 4 + 32, 18);
+
+      return registry_text != NULL && sr_address_parse (registry_text, registry, NULL) &&
+             memcmp (data + 4 + 12, registry, SR_ADDRESS_LEN) == 0
+        ? g_strdup_printf (_("Allowed the catalog to take %s SEED"), units)
+        : g_strdup_printf (_("Allowed an account to take %s SEED"), units);
+    }
+  if (!to_registry)
+    return NULL;
+  if (len >= 4 + 32 && (call_is (data, len, "buyView(uint256)") ||
+                        call_is (data, len, "buyViewWithPermit(uint256,uint256,uint8,bytes32,bytes32)")))
+    {
+      g_autofree char *id = sr_u256_to_decimal (data + 4);
+
+      return g_strdup_printf (_("Bought a view of title %s"), id);
+    }
+  if (call_is (data, len, "publish(bytes32,uint256,uint16,uint64,string)"))
+    return g_strdup (_("Published a title"));
+  if (call_is (data, len, "withdraw()"))
+    return g_strdup (_("Withdrew creator earnings"));
+  if (call_is (data, len, "claim((uint256,address,uint64)[],bytes[])"))
+    return g_strdup (_("Collected seeding rewards"));
+  if (len >= 4 + 32 && call_is (data, len, "reclaimExpiredPool(uint256)"))
+    {
+      g_autofree char *id = sr_u256_to_decimal (data + 4);
+
+      return g_strdup_printf (_("Returned the unclaimed seeding rewards of view %s to its creator"), id);
+    }
+  return g_strdup (_("Called the catalog contract"));
+}
 
 static void
 describe_tx (SrWalletPage             *self,
@@ -229,6 +292,7 @@ describe_tx (SrWalletPage             *self,
   static const guint8 transfer_selector[4] = { 0xa9, 0x05, 0x9c, 0xbb };
 
   out->amount = NULL;
+  out->title = NULL;
   out->recipient = g_strdup (tx->to_address != NULL ? tx->to_address : "");
   /* transfer(address,uint256) on the configured token: the tokens' recipient
    * and amount are in the call, not in the transaction's own fields. */
@@ -253,6 +317,8 @@ describe_tx (SrWalletPage             *self,
 
     out->amount = g_strdup_printf ("%s ETH", units);
   }
+  if (len >= 4 && tx->to_address != NULL && sr_address_parse (tx->to_address, to, NULL))
+    out->title = describe_call (self, to, data, len);
 }
 
 static const char *
@@ -311,7 +377,9 @@ history_row_new (SrWalletPage             *self,
   gboolean pending = tx->state == SR_STORE_TX_SIGNED || tx->state == SR_STORE_TX_BROADCAST;
 
   describe_tx (self, tx, &what);
-  if (what.amount != NULL)
+  if (what.title != NULL)
+    title = g_strdup (what.title);
+  else if (what.amount != NULL)
     title = g_strdup_printf (_("Sent %s"), what.amount);
   else
     title = g_strdup_printf (_("Cancellation of send number %llu"), (unsigned long long) tx->nonce);
@@ -364,6 +432,7 @@ history_row_new (SrWalletPage             *self,
     }
   g_free (what.amount);
   g_free (what.recipient);
+  g_free (what.title);
   return row;
 }
 
@@ -719,6 +788,7 @@ open_replacement (SrWalletPage *self,
                                                   what.amount, what.recipient);
   g_free (what.amount);
   g_free (what.recipient);
+  g_free (what.title);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
   g_signal_connect_object (dialog, "sent", G_CALLBACK (load_history), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -268,6 +268,17 @@ def collect(app, demo):
     rewards.press(rewards.button(dialog, 'Collect'))
     wait_for('the reward in the account', lambda: demo.token_balance(VIEWER) - before == pending, timeout=90)
     log(f'cast: the account holds exactly {pending / 10 ** 18} SEED more, what the receipts say')
+    # The wallet's history names each contract call for what it did, newest first.
+    want = ['Collected seeding rewards', 'Bought a view of title ', 'Allowed the catalog to take 5 SEED']
+
+    def history():
+        titles = []
+        for row in app.window.findChildren(lambda n: n.roleName == 'list item', isLambda=True):
+            texts = [n.name for n in row.findChildren(lambda n: n.roleName == 'label', isLambda=True)]
+            if texts and texts[0].startswith(tuple(want)) and any(st in texts for st in ('Confirmed', 'Pending')):
+                titles.append(texts[0])
+        return titles if len(titles) == 3 and all(t.startswith(w) for t, w in zip(titles, want)) else None
+    log(f'wallet history: {wait_for("the three calls in the history, each named", history, timeout=30)}')
     screenshot('07-collected.png')
 
 
