@@ -668,7 +668,9 @@ handle_create (SrWorkerServer    *self,
   if (!allowed)
     {
       reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
-                   _("This worker needs an access token from its operator: add it to the worker's settings in Seedreel."));
+                   token != NULL
+                     ? _("This worker does not accept this access token: ask its operator for the right one.")
+                     : _("This worker needs an access token from its operator."));
       return;
     }
   if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error) ||

@@ -127,7 +127,7 @@ def run():
 
         # A creator elsewhere, with the wrong token and then with this one.
         code, said = transcode(url, 'not-' + token, clip, os.path.join(TMPDIR, 'refused'))
-        if code == 0 or 'access token' not in said:
+        if code == 0 or 'does not accept this access token' not in said:
             raise Failure(f'a wrong token gave exit {code}: {said[-800:]}')
         log(f'wrong token refused: {said.strip().splitlines()[-1]!r}')
         out = os.path.join(TMPDIR, 'made')

@@ -182,10 +182,11 @@ test_unauthorized (void)
 
   g_assert_false (sr_worker_client_create_job (nobody, ladder, 1000, sha, &id, &token, NULL, &error));
   g_assert_error (error, SR_WORKER_ERROR, SR_WORKER_ERROR_UNAUTHORIZED);
-  g_assert_nonnull (strstr (error->message, "access token"));
+  g_assert_nonnull (strstr (error->message, "needs an access token"));
   g_clear_error (&error);
   g_assert_false (sr_worker_client_create_job (wrong, ladder, 1000, sha, &id, &token, NULL, &error));
   g_assert_error (error, SR_WORKER_ERROR, SR_WORKER_ERROR_UNAUTHORIZED);
+  g_assert_nonnull (strstr (error->message, "does not accept this access token"));
   g_clear_error (&error);
 
   /* The connection test's token check says which it is. */
