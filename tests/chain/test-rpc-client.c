@@ -177,6 +177,9 @@ hostile_server_free (HostileServer *hs)
   g_object_unref (hs->server);
   g_free (hs->base_url);
   g_free (hs);
+  /* The server's connections close from idle callbacks. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
 }
 
 static GError *
