@@ -41,6 +41,7 @@ struct _SrBrowsePage
   GtkFilterListModel *filtered;
   GCancellable *cancellable;
   char *query;                 /* case-folded */
+  char *awaited_id;            /* a title to open once the catalog has it */
   char *empty_description;
   guint retry_id;
 };
@@ -228,6 +229,8 @@ search_changed_cb (SrBrowsePage *self)
   update_content (self);
 }
 
+static void open_title (SrBrowsePage *self, SrCatalogTitle *title);
+
 static void
 update_content (SrBrowsePage *self)
 {
@@ -243,6 +246,15 @@ update_content (SrBrowsePage *self)
   else
     gtk_stack_set_visible_child_name (self->content_stack, shown == 0 ? "no-results" : "grid");
   gtk_widget_set_visible (GTK_WIDGET (self->search_entry), total > 0);
+  /* A title just published from this app, asked for before the catalog
+   * had read its event: opened as it arrives, unless another was opened. */
+  if (self->awaited_id != NULL && self->catalog != NULL)
+    {
+      SrCatalogTitle *title = sr_catalog_lookup (self->catalog, self->awaited_id);
+
+      if (title != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "catalog") == 0)
+        open_title (self, title);
+    }
 }
 
 /* ---- the catalog ------------------------------------------------------- */
@@ -251,6 +263,7 @@ static void
 open_title (SrBrowsePage   *self,
             SrCatalogTitle *title)
 {
+  g_clear_pointer (&self->awaited_id, g_free);
   request_media (self, title);
   /* A bought title's page is where it is watched from: a torrent fetching
    * its poster right now is the one the player will use. */
@@ -287,6 +300,18 @@ sr_browse_page_show_title (SrBrowsePage *self,
   return TRUE;
 }
 
+void
+sr_browse_page_await_title (SrBrowsePage *self,
+                            const char   *content_id)
+{
+  g_return_if_fail (SR_IS_BROWSE_PAGE (self));
+  g_return_if_fail (content_id != NULL);
+  if (sr_browse_page_show_title (self, content_id))
+    return;
+  g_free (self->awaited_id);
+  self->awaited_id = g_strdup (content_id);
+}
+
 static void
 title_back_cb (SrBrowsePage *self)
 {
@@ -302,6 +327,7 @@ drop_catalog (SrBrowsePage *self)
   sr_catalog_stop (self->catalog);
   gtk_filter_list_model_set_model (self->filtered, NULL);
   g_clear_object (&self->catalog);
+  g_clear_pointer (&self->awaited_id, g_free);
   gtk_stack_set_visible_child_name (self->stack, "catalog");
 }
 
@@ -432,6 +458,7 @@ sr_browse_page_dispose (GObject *object)
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
   g_clear_pointer (&self->query, g_free);
+  g_clear_pointer (&self->awaited_id, g_free);
   g_clear_pointer (&self->empty_description, g_free);
 
   G_OBJECT_CLASS (sr_browse_page_parent_class)->dispose (object);

@@ -12,5 +12,9 @@ G_DECLARE_FINAL_TYPE (SrBrowsePage, sr_browse_page, SR, BROWSE_PAGE, AdwBin)
  * not (yet) hold it. */
 gboolean sr_browse_page_show_title (SrBrowsePage *self,
                                     const char   *content_id);
+/* The same, or, when the catalog has not read it yet (a title just
+ * published), as soon as it does, unless another title was opened since. */
+void     sr_browse_page_await_title (SrBrowsePage *self,
+                                     const char   *content_id);
 
 G_END_DECLS

@@ -2,10 +2,13 @@
  * which qualities will be made (never upscaled), fill in title, description,
  * price and seeder share, choose a worker, then follow the upload, each
  * quality's transcoding, and every check Seedreel runs on what comes back.
- * The result is a checked folder (renditions, poster.jpg, info.json). */
+ * The result is a checked folder (renditions, poster.jpg, info.json); one
+ * not yet published is offered again, under Ready to Publish, after a
+ * restart. */
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "chain/sr-signer.h"
@@ -56,6 +59,7 @@ struct _SrCreatePage
   GtkButton          *publish_button;
   GtkButton          *browse_button;
   SrMyTitles         *my_titles;
+  AdwPreferencesGroup *ready_group;
 
   /* Owned References */
   GSettings          *settings;
@@ -67,6 +71,7 @@ struct _SrCreatePage
   GFile              *output_dir;
   GPtrArray          *rung_rows;       /* AdwExpanderRow per rung */
   GPtrArray          *rung_bars;
+  GPtrArray          *ready_rows;      /* borrowed: the rows of ready_group */
   gboolean            follow_end;      /* keep the progress in view as it grows */
   gboolean            scrolling;
 
@@ -280,6 +285,9 @@ probe_done (GObject      *source,
   size = g_format_size ((guint64) sr_media_probe_get_size (probe));
   ladder = describe_ladder (self->ladder, sr_media_probe_get_width (probe), sr_media_probe_get_height (probe));
 
+  gtk_widget_set_visible (GTK_WIDGET (self->video_row), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->audio_row), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->size_row), TRUE);
   adw_action_row_set_subtitle (self->file_row, name);
   adw_action_row_set_subtitle (self->duration_row, duration);
   adw_action_row_set_subtitle (self->video_row, video);
@@ -520,6 +528,209 @@ build_rung_rows (SrCreatePage *self)
     }
 }
 
+/* ---- Checked folders kept across restarts ---- */
+
+static void
+remember_checked (SrCreatePage *self,
+                  const char   *folder,
+                  gboolean      checked)
+{
+  g_auto(GStrv) old = g_settings_get_strv (self->settings, "checked-folders");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) folders = NULL;
+
+  for (guint i = 0; old[i] != NULL; i++)
+    if (g_strcmp0 (old[i], folder) != 0)
+      g_strv_builder_add (builder, old[i]);
+  if (checked)
+    g_strv_builder_add (builder, folder);
+  folders = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "checked-folders", (const char *const *) folders);
+}
+
+/* The folder's info.json, once every rendition it lists is still there. */
+static JsonParser *
+load_checked_folder (const char  *folder,
+                     GError     **error)
+{
+  g_autofree char *path = g_build_filename (folder, "info.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root, *renditions;
+
+  if (!json_parser_load_from_file (parser, path, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  renditions = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+               ? json_object_get_member (json_node_get_object (root), "renditions") : NULL;
+  if (renditions == NULL || !JSON_NODE_HOLDS_ARRAY (renditions) ||
+      json_array_get_length (json_node_get_array (renditions)) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("“%s” lists no qualities"), path);
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (renditions)); i++)
+    {
+      JsonNode *node = json_array_get_element (json_node_get_array (renditions), i);
+      const char *file = JSON_NODE_HOLDS_OBJECT (node)
+                         ? json_object_get_string_member_with_default (json_node_get_object (node), "file", NULL)
+                         : NULL;
+      g_autofree char *file_path = file != NULL ? g_build_filename (folder, file, NULL) : NULL;
+
+      if (file_path == NULL || strchr (file, '/') != NULL || !g_file_test (file_path, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("A quality of “%s” is missing"), folder);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&parser);
+}
+
+/* "480p (854×480) · 360p (640×360)", as the ladder is shown before a transcode. */
+static gchar *
+describe_renditions (JsonObject *info)
+{
+  JsonArray *renditions = json_object_get_array_member (info, "renditions");
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (renditions); i++)
+    {
+      JsonObject *r = json_array_get_object_element (renditions, i);
+
+      g_string_append_printf (s, "%s%s (%u×%u)", i > 0 ? " · " : "",
+                              json_object_get_string_member_with_default (r, "name", "?"),
+                              (guint) json_object_get_int_member_with_default (r, "width", 0),
+                              (guint) json_object_get_int_member_with_default (r, "height", 0));
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+show_toast (SrCreatePage *self,
+            const char   *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  AdwToast *toast = adw_toast_new (text);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
+/* Back to where the page was when the transcode of `folder` finished: its
+ * qualities checked, title and description from its info.json, Publish…
+ * one press away (price and seeder share are asked again). */
+static void
+continue_with_folder (SrCreatePage *self,
+                      const char   *folder)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree gchar *base = NULL, *duration = NULL, *qualities = NULL, *text = NULL;
+  JsonObject *info;
+  guint secs;
+
+  if (is_running (self) || self->publishing)
+    return;
+  if ((parser = load_checked_folder (folder, &error)) == NULL)
+    {
+      g_autofree gchar *message = g_strdup_printf (_("This video can no longer be published from here: %s."),
+                                                   error->message);
+      show_toast (self, message);
+      remember_checked (self, folder, FALSE);
+      return;
+    }
+  info = json_node_get_object (json_parser_get_root (parser));
+  g_clear_object (&self->probe);
+  g_clear_object (&self->ladder);
+  forget_publication (self);
+  g_clear_object (&self->output_dir);
+  self->output_dir = g_file_new_for_path (folder);
+
+  base = g_path_get_basename (folder);
+  secs = (guint) (MAX (json_object_get_double_member_with_default (info, "duration", 0), 0) + 0.5);
+  duration = g_strdup_printf ("%u:%02u", secs / 60, secs % 60);
+  qualities = describe_renditions (info);
+  adw_action_row_set_subtitle (self->file_row, base);
+  adw_action_row_set_subtitle (self->duration_row, duration);
+  adw_action_row_set_subtitle (self->ladder_row, qualities);
+  /* What the source held is not known any more. */
+  gtk_widget_set_visible (GTK_WIDGET (self->video_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->audio_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->size_row), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->title_row),
+                         json_object_get_string_member_with_default (info, "title", base));
+  gtk_editable_set_text (GTK_EDITABLE (self->description_row),
+                         json_object_get_string_member_with_default (info, "description", ""));
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->finish_box), TRUE);
+  set_inputs_sensitive (self, TRUE);
+  text = g_strdup_printf (_("Every quality passed its checks before Seedreel was last closed. The folder is ready: %s"),
+                          folder);
+  set_status (self, text, FALSE);
+  self->follow_end = FALSE;
+  gtk_stack_set_visible_child_name (self->stack, "form");
+  update_start_button (self);
+}
+
+static void
+on_continue_clicked (GtkButton    *button,
+                     SrCreatePage *self)
+{
+  const char *folder = g_object_get_data (G_OBJECT (button), "folder");
+
+  if (folder != NULL)
+    continue_with_folder (self, folder);
+}
+
+static void
+rebuild_ready (SrCreatePage *self)
+{
+  g_auto(GStrv) folders = g_settings_get_strv (self->settings, "checked-folders");
+
+  for (guint i = 0; i < self->ready_rows->len; i++)
+    adw_preferences_group_remove (self->ready_group, self->ready_rows->pdata[i]);
+  g_ptr_array_set_size (self->ready_rows, 0);
+  for (guint i = 0; folders[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = load_checked_folder (folders[i], NULL);
+      g_autofree gchar *base = g_path_get_basename (folders[i]);
+      g_autofree gchar *qualities = NULL;
+      JsonObject *info;
+      GtkWidget *row, *button;
+
+      if (parser == NULL)
+        continue;  /* moved or deleted since: nothing to offer */
+      info = json_node_get_object (json_parser_get_root (parser));
+      qualities = describe_renditions (info);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     json_object_get_string_member_with_default (info, "title", base));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), qualities);
+      button = gtk_button_new_with_mnemonic (_("_Continue"));
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, _("Back to this video, ready to publish"));
+      g_object_set_data_full (G_OBJECT (button), "folder", g_strdup (folders[i]), g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (on_continue_clicked), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+      adw_preferences_group_add (self->ready_group, row);
+      g_ptr_array_add (self->ready_rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->ready_group), self->ready_rows->len > 0);
+}
+
+static void
+on_checked_folders_changed (GSettings    *settings,
+                            const char   *key,
+                            SrCreatePage *self)
+{
+  (void) settings;
+  (void) key;
+  rebuild_ready (self);
+}
+
 static void
 transcode_done (GObject      *source,
                 GAsyncResult *result,
@@ -543,6 +754,7 @@ transcode_done (GObject      *source,
                                                 g_file_peek_path (self->output_dir));
       set_status (self, text, FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->finish_box), TRUE);
+      remember_checked (self, g_file_peek_path (self->output_dir), TRUE);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     set_status (self, _("Stopped. Nothing was kept from the worker."), FALSE);
@@ -827,6 +1039,8 @@ published_cb (GObject      *source,
     }
   self->publishing = FALSE;
   self->published = TRUE;
+  if (self->output_dir != NULL)
+    remember_checked (self, g_file_peek_path (self->output_dir), FALSE);
   id_text = sr_u256_to_decimal (content_id);
   g_free (self->published_id);
   self->published_id = g_strdup (id_text);
@@ -1168,7 +1382,7 @@ on_browse_clicked (SrCreatePage *self)
   GtkWidget *browse = stack != NULL ? adw_view_stack_get_child_by_name (ADW_VIEW_STACK (stack), "browse") : NULL;
 
   if (self->published_id != NULL && SR_IS_BROWSE_PAGE (browse))
-    sr_browse_page_show_title (SR_BROWSE_PAGE (browse), self->published_id);
+    sr_browse_page_await_title (SR_BROWSE_PAGE (browse), self->published_id);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "browse");
 }
 
@@ -1197,6 +1411,7 @@ sr_create_page_dispose (GObject *object)
   g_clear_object (&self->output_dir);
   g_clear_pointer (&self->rung_rows, g_ptr_array_unref);
   g_clear_pointer (&self->rung_bars, g_ptr_array_unref);
+  g_clear_pointer (&self->ready_rows, g_ptr_array_unref);
   g_clear_pointer (&self->publication, sr_publication_free);
   g_clear_pointer (&self->publish_account, g_free);
   g_clear_pointer (&self->published_id, g_free);
@@ -1244,6 +1459,7 @@ sr_create_page_class_init (SrCreatePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrCreatePage, publish_button);
   gtk_widget_class_bind_template_child (widget_class, SrCreatePage, browse_button);
   gtk_widget_class_bind_template_child (widget_class, SrCreatePage, my_titles);
+  gtk_widget_class_bind_template_child (widget_class, SrCreatePage, ready_group);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_start_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_open_folder_clicked);
@@ -1272,6 +1488,10 @@ sr_create_page_init (SrCreatePage *self)
                            G_CALLBACK (on_scroll_value_changed), self, 0);
   g_signal_connect_object (self->settings, "changed::workers", G_CALLBACK (on_workers_changed), self, 0);
   load_workers (self);
+  self->ready_rows = g_ptr_array_new ();
+  g_signal_connect_object (self->settings, "changed::checked-folders", G_CALLBACK (on_checked_folders_changed),
+                           self, 0);
+  rebuild_ready (self);
   /* The built-in worker runs whenever the user switched it on, from start-up. */
   sr_worker_host_follow_settings (sr_worker_host_get_default (), self->settings);
 }

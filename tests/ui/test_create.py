@@ -11,7 +11,9 @@ generated clip through the file chooser, sees the
 preflight (duration, picture, sound, size, the qualities that will be made,
 never upscaled), starts the transcode, and waits until every quality shows
 all of its checks passed and the folder holds the renditions, poster.jpg and
-info.json. Then, against a private devnet with the creator's wallet (anvil's
+info.json. Seedreel is closed and opened again before publishing: the checked
+video waits under Ready to Publish, and Continue brings it back with its title,
+description and qualities. Then, against a private devnet with the creator's wallet (anvil's
 account 0) unlocked: Publish…, declined at the confirmation (nothing on chain,
 the prepared title kept), Publish… again (the same prepared folder), one
 confirmation showing the title, price, seeder share, network and chain ID and
@@ -267,7 +269,12 @@ def check_preflight(app):
         raise Failure(f'title prefilled as {ui.entry_text(title)!r}')
     type_into(app, find(app.window, 'the description row', name='Description', roleName='text'),
               'A test pattern at dawn')
-    # The price: the first spin button of the Details group (the second is the seeder share).
+    set_price(app)
+    screenshot('02-create-preflight.png')
+
+
+def set_price(app):
+    # The first spin button of the Details group (the second is the seeder share).
     price = wait_for('the price field', lambda: [n for n in app.window.findChildren(
         GenericPredicate(roleName='spin button')) if is_shown(n)] or None)[0]
     app.click(price)
@@ -275,7 +282,6 @@ def check_preflight(app):
     rawinput.typeText('2')
     rawinput.pressKey('Tab')
     wait_for('the price to read 2.00', lambda: ui.entry_text(price) == '2.00')
-    screenshot('02-create-preflight.png')
 
 
 def run_transcode(app):
@@ -328,6 +334,35 @@ def check_folder(folder):
         raise Failure(f'info.json: {info}')
     if [r['name'] for r in info['renditions']] != [n for n, _ in RUNGS]:
         raise Failure(f'info.json renditions: {info["renditions"]}')
+
+
+def continue_after_restart(app, folder):
+    """Seedreel was closed after the transcode: the checked video waits on
+    the Create page under Ready to Publish, and Continue brings it back with
+    its title, description and qualities, one Publish… away."""
+    app.click(ui.page_tab(app, 'Create'))
+    qualities = ' · '.join(f'{n} ({s})' for n, s in RUNGS)
+    texts = wait_for(f'"{TITLE}" under Ready to Publish', lambda: row_texts(app.window, TITLE), timeout=30)
+    if texts[1] != qualities:
+        raise Failure(f'the Ready to Publish row says {texts}')
+    log(f'Ready to Publish: {texts[:2]}')
+    # The row's button is named for it: "Continue Sunrise over the bay".
+    app.click(scroll_until(app, 'the Continue button', lambda: [
+        n for n in app.window.findChildren(GenericPredicate(roleName='push button'))
+        if n.name.replace('_', '') == f'Continue {TITLE}' and is_shown(n)][0]))
+    screenshot('03-ready-to-publish.png')
+    status = srui.shown_label(app.window, 'the page to say the folder is ready', lambda s: s.startswith(
+        'Every quality passed its checks before Seedreel was last closed'), timeout=30)
+    if not status.name.endswith(folder):
+        raise Failure(f'the page says {status.name!r}, not the folder {folder}')
+    title = find(app.window, 'the title row', name='Title', roleName='text')
+    description = find(app.window, 'the description row', name='Description', roleName='text')
+    wait_for('the title and description from info.json', lambda: (ui.entry_text(title), ui.entry_text(
+        description)) == (TITLE, 'A test pattern at dawn'))
+    if row_subtitle(app.window, 'Qualities to Produce') != qualities:
+        raise Failure('the qualities row does not list the checked qualities')
+    set_price(app)
+    log('continued with the checked folder after a restart')
 
 
 def dialog_text(dialog):
@@ -485,8 +520,19 @@ def run():
         check_preflight(app)
         folder = run_transcode(app)
         check_folder(folder)
+        if folder not in ui.gsettings_get(TRANSCODE_SCHEMA, 'checked-folders'):
+            raise Failure('the checked folder is not kept for after a restart')
+        # Closed before publishing: nothing of the transcode is lost.
+        ui.quit_app(app)
+        app.stop()
+        app = ui.App(2)
+        app.wait_ready()
+        srui.unlock_wallet(app, PASSWORD, ui.page_tab(app, 'Wallet'))
+        continue_after_restart(app, folder)
 
         content_id = publish(app, devnet, folder)
+        if folder in ui.gsettings_get(TRANSCODE_SCHEMA, 'checked-folders'):
+            raise Failure('a published folder is still offered under Ready to Publish')
         view_in_browse(app)
         first = my_titles_row(app, TITLE, lambda s: s.startswith('0 views'), 'My Titles to list the new title')
         log(f'My Titles: {TITLE}: {first}')
