@@ -217,6 +217,29 @@ on_workers_changed (GSettings    *settings,
 
 /* ---- Choosing and probing the video ---- */
 
+/* One quality in a list of them: "480p (854×480)", " · " between. */
+static void
+append_quality (GString    *s,
+                const char *name,
+                guint       width,
+                guint       height)
+{
+  g_string_append_printf (s, "%s%s (%u×%u)", s->len > 0 ? " · " : "", name, width, height);
+}
+
+static void
+show_toast (SrCreatePage *self,
+            const char   *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  AdwToast *toast = adw_toast_new (text);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
 static gchar *
 describe_ladder (SrLadder *ladder,
                  guint     width,
@@ -228,8 +251,7 @@ describe_ladder (SrLadder *ladder,
     {
       const SrLadderRung *rung = sr_ladder_get_rung (ladder, i);
 
-      g_string_append_printf (s, "%s%s (%u×%u)", i > 0 ? " · " : "", rung->name,
-                              sr_ladder_rung_width_for (rung, width, height), rung->height);
+      append_quality (s, rung->name, sr_ladder_rung_width_for (rung, width, height), rung->height);
     }
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
@@ -259,13 +281,7 @@ probe_done (GObject      *source,
   gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
   if (probe == NULL)
     {
-      AdwToast *toast = adw_toast_new (error->message);
-      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-      if (overlay != NULL)
-        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-      else
-        g_object_unref (g_object_ref_sink (toast));
+      show_toast (self, error->message);
       set_status (self, error->message, TRUE);
       g_object_unref (self);
       return;
@@ -596,25 +612,11 @@ describe_renditions (JsonObject *info)
     {
       JsonObject *r = json_array_get_object_element (renditions, i);
 
-      g_string_append_printf (s, "%s%s (%u×%u)", i > 0 ? " · " : "",
-                              json_object_get_string_member_with_default (r, "name", "?"),
-                              (guint) json_object_get_int_member_with_default (r, "width", 0),
-                              (guint) json_object_get_int_member_with_default (r, "height", 0));
+      append_quality (s, json_object_get_string_member_with_default (r, "name", "?"),
+                      (guint) json_object_get_int_member_with_default (r, "width", 0),
+                      (guint) json_object_get_int_member_with_default (r, "height", 0));
     }
   return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-static void
-show_toast (SrCreatePage *self,
-            const char   *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  AdwToast *toast = adw_toast_new (text);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (g_object_ref_sink (toast));
 }
 
 /* Back to where the page was when the transcode of `folder` finished: its

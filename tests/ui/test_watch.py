@@ -62,17 +62,7 @@ def cli_env(home):
 
 
 def import_wallet(env, key, password_file):
-    key_file = os.path.join(ui.OUTDIR, 'import.key')
-    with open(key_file, 'w') as f:
-        f.write(key + '\n')
-    try:
-        r = subprocess.run([CLI, 'wallet', 'import', '--private-key-file', key_file,
-                            '--password-file', password_file], env=env, capture_output=True, text=True, timeout=60)
-    finally:
-        os.unlink(key_file)
-    if r.returncode != 0:
-        raise Failure(f'wallet import failed: {r.stderr.strip()}')
-    return r.stdout.strip()
+    return srui.import_wallet(CLI, key, password_file, env)
 
 
 class Creator:
